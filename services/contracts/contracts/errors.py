@@ -1,0 +1,112 @@
+"""Refusals: one exception carrying a code and parameters, rendered in Japanese or English.
+
+The code and parameters travel over RPC (nameko serialises ``exc_args``); the text is
+rendered where it is shown, in the reader's language. ``str()`` gives the code only, so
+logs never carry the names or times held in the parameters.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "card_unknown": {
+        "ja": "このカードは登録されていません。管理部門にカードの登録を依頼してください。",
+        "en": "This card is not registered. Ask the administration desk to register it.",
+    },
+    "employee_inactive": {
+        "ja": "{employee_name}さんのアカウントは無効です。管理部門に確認してください。",
+        "en": "{employee_name}'s account is inactive. Please check with the administration desk.",
+    },
+    "employee_unknown": {
+        "ja": "社員番号 {employee_number} は台帳にありません。",
+        "en": "Employee number {employee_number} is not in the ledger.",
+    },
+    "asset_unknown": {
+        "ja": "備品 {tag} は台帳にありません。ラベルを確認してください。",
+        "en": "Asset {tag} is not in the ledger. Please check the label.",
+    },
+    "asset_retired": {
+        "ja": "備品 {tag} は廃棄済みのため持ち出せません。",
+        "en": "Asset {tag} has been retired and cannot be taken out.",
+    },
+    "asset_lost": {
+        "ja": "備品 {tag} は紛失扱いです。見つかった場合は情報セキュリティ担当に届けてください。",
+        "en": "Asset {tag} is recorded as lost. If you have found it, bring it to the information-security team.",
+    },
+    "asset_already_out": {
+        "ja": "備品 {tag} は {holder_name}さんが {since} から持ち出し中です。",
+        "en": "Asset {tag} is already out with {holder_name} since {since}.",
+    },
+    "asset_not_out": {
+        "ja": "備品 {tag} は持ち出されていません。返却の必要はありません。",
+        "en": "Asset {tag} is not checked out; there is nothing to return.",
+    },
+    "training_missing": {
+        "ja": "顧客データを含む備品の持ち出しには情報セキュリティ研修の受講が必要です。",
+        "en": "You need to complete the information-security training before taking out an asset with customer data.",
+    },
+    "training_expired": {
+        "ja": "情報セキュリティ研修の有効期限が切れています（受講日 {completed_on}、有効 {valid_days} 日）。再受講してください。",
+        "en": "Your information-security training has expired (completed {completed_on}, valid {valid_days} days). Please retake it.",
+    },
+    "usb_unencrypted_customer_data": {
+        "ja": "USBメモリ {tag} は顧客データを含むのに暗号化されていません。暗号化されるまで持ち出せません。",
+        "en": "USB stick {tag} holds customer data without encryption and cannot be taken out until it is encrypted.",
+    },
+    "max_items_reached": {
+        "ja": "すでに {held} 点を持ち出し中です（上限 {max_items} 点）。先に返却してください。",
+        "en": "You already hold {held} items (limit {max_items}). Please return one first.",
+    },
+    "label_invalid": {
+        "ja": "このラベルは正しくありません（{problem}）。ラベルを確認するか、管理部門に連絡してください。",
+        "en": "This label is not valid ({problem}). Please check the label or contact the administration desk.",
+    },
+    "due_invalid": {
+        "ja": "返却予定時刻 {due_at} は指定できません（{problem}）。",
+        "en": "The due time {due_at} cannot be used ({problem}).",
+    },
+    "invalid_input": {
+        "ja": "入力が正しくありません：{field}（{problem}）",
+        "en": "Invalid input: {field} ({problem})",
+    },
+    "already_exists": {
+        "ja": "{what} {key} はすでに登録されています。",
+        "en": "{what} {key} is already registered.",
+    },
+    "card_in_use": {
+        "ja": "このカードはすでに別の社員に登録されています。",
+        "en": "This card is already bound to another employee.",
+    },
+}
+
+LANGUAGES = ("ja", "en")
+
+
+class CustodyRefusal(Exception):
+    """A request the ledger refuses, with a reason a person can act on."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        if code not in MESSAGES:
+            raise ValueError(f"unknown refusal code {code!r}")
+        super().__init__(code, dict(params or {}))
+        self.code = code
+        self.params = dict(params or {})
+
+    def message(self, lang: str = "ja") -> str:
+        return render(self.code, self.params, lang)
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "params": self.params,
+                "message": {lang: self.message(lang) for lang in LANGUAGES}}
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def render(code: str, params: dict, lang: str = "ja") -> str:
+    """The message for a code in a language (Japanese if the language is unknown)."""
+    templates = MESSAGES[code]
+    return templates.get(lang, templates["ja"]).format_map(_Missing(params))
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return "?"

@@ -1,0 +1,183 @@
+"""Every event the system emits: its name, its payload schema and its version.
+
+Producers build an event with ``SomeEvent.new(...)`` and publish ``event.to_wire()``
+with routing key ``event.event_type``; consumers call ``parse_event(event_type, body)``
+and de-duplicate on ``event_id``.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CUSTODY = "custody"  # nameko service name, so the exchange is "custody.events"
+
+AssetKind = Literal["laptop", "smartphone", "tablet", "usb_storage", "other"]
+AssetStatus = Literal["available", "checked_out", "overdue", "lost", "retired"]
+Encryption = Literal["none", "full_disk", "file_level"]
+DataCategory = Literal[
+    "name", "email", "phone", "address", "birth_date", "credit_card",
+    "bank_account", "health", "sensitive", "my_number", "login_credentials", "other",
+]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AssetFeatures(Frozen):
+    tag: str
+    kind: AssetKind
+    model_number: str
+    serial_number: str
+    colour: str = ""
+    description: str = ""
+    department: str = ""
+    home_cabinet: str = ""
+
+
+class DataInventory(Frozen):
+    categories: tuple[DataCategory, ...] = ()
+    customer_ids: tuple[str, ...] = ()
+    approx_persons: int = Field(default=0, ge=0)
+    eu_data_subjects: bool = False
+
+    @property
+    def holds_customer_data(self) -> bool:
+        return bool(self.categories or self.customer_ids or self.approx_persons)
+
+
+class Protection(Frozen):
+    encryption: Encryption = "none"
+    cipher: str = ""
+    key_stored_separately: bool = False
+    remote_wipe: bool = False
+    password_lock: bool = False
+
+
+class Person(Frozen):
+    employee_number: str
+    name: str
+    email: str
+    department: str = ""
+
+
+class CheckoutFacts(Frozen):
+    custody_id: int
+    checked_out_at: datetime
+    kiosk_id: str
+    due_at: datetime
+    purpose: str = ""
+
+
+class Event(Frozen):
+    """Envelope fields every event carries."""
+    event_type: ClassVar[str]
+    version: int = 1
+    event_id: str
+    occurred_at: datetime
+
+    @classmethod
+    def new(cls, occurred_at: datetime | None = None, **fields):
+        return cls(event_id=str(uuid.uuid4()),
+                   occurred_at=occurred_at or datetime.now(timezone.utc), **fields)
+
+    def to_wire(self) -> dict:
+        return self.model_dump(mode="json")
+
+
+class AssetRegistered(Event):
+    event_type: ClassVar[str] = "asset_registered"
+    asset: AssetFeatures
+    data_inventory: DataInventory
+    protection: Protection
+
+
+class AssetUpdated(AssetRegistered):
+    event_type: ClassVar[str] = "asset_updated"
+
+
+class AssetRetired(Event):
+    event_type: ClassVar[str] = "asset_retired"
+    tag: str
+    reason: str = ""
+
+
+class AssetCheckedOut(Event):
+    event_type: ClassVar[str] = "asset_checked_out"
+    asset: AssetFeatures
+    holder: Person
+    checkout: CheckoutFacts
+
+
+class AssetReturned(Event):
+    event_type: ClassVar[str] = "asset_returned"
+    tag: str
+    custody_id: int
+    holder: Person
+    returned_by: Person | None
+    returned_by_other: bool
+    returned_at: datetime
+    kiosk_id: str
+    was_overdue: bool
+
+
+class PossibleLossDetected(Event):
+    """A due time passed without a return: the snapshot the incident process starts from."""
+    event_type: ClassVar[str] = "possible_loss_detected"
+    asset: AssetFeatures
+    data_inventory: DataInventory
+    protection: Protection
+    holder: Person
+    manager: Person | None
+    checkout: CheckoutFacts
+    detected_at: datetime
+
+
+class AssetRecovered(Event):
+    event_type: ClassVar[str] = "asset_recovered"
+    tag: str
+    custody_id: int | None
+    recovered_at: datetime
+    returned_by: Person | None
+    kiosk_id: str
+
+
+class AssetMarkedLost(Event):
+    event_type: ClassVar[str] = "asset_marked_lost"
+    tag: str
+    custody_id: int | None
+    reason: str = ""
+
+
+class EmployeeRegistered(Event):
+    event_type: ClassVar[str] = "employee_registered"
+    employee: Person
+    manager_number: str | None
+    active: bool
+
+
+class EmployeeUpdated(EmployeeRegistered):
+    event_type: ClassVar[str] = "employee_updated"
+
+
+class CardBound(Event):
+    """A card was bound; the hash is not in the event, only that the binding changed."""
+    event_type: ClassVar[str] = "card_bound"
+    employee_number: str
+
+
+EVENTS: dict[str, type[Event]] = {
+    cls.event_type: cls for cls in (
+        AssetRegistered, AssetUpdated, AssetRetired, AssetCheckedOut, AssetReturned,
+        PossibleLossDetected, AssetRecovered, AssetMarkedLost,
+        EmployeeRegistered, EmployeeUpdated, CardBound,
+    )
+}
+
+
+def parse_event(event_type: str, body: dict) -> Event:
+    """Validate a received body against its schema; raises KeyError or ValidationError."""
+    return EVENTS[event_type].model_validate(body)

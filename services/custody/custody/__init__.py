@@ -1,0 +1,1 @@
+"""Custody service: the asset ledger, checkout and return, overdue detection."""

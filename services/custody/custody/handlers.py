@@ -1,0 +1,163 @@
+"""Use cases at the cabinet: checkout, return, the overdue sweep, loss, and what is out."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contracts import events
+from contracts.errors import CustodyRefusal
+from contracts.labels import LabelError, valid_tag, verify_payload
+from custody import audit, domain, outbox, views
+from custody.ledger import employee_by_card, get_asset
+from custody.models import Asset, Custody, Employee
+
+_OPEN = (Custody.returned_at.is_(None),)
+_OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
+
+
+def resolve_tag(label: str | None, tag: str | None, label_key: bytes) -> str:
+    """The tag from a scanned label (signature checked) or from a tag typed by hand."""
+    if label:
+        try:
+            return verify_payload(label, label_key)
+        except LabelError as exc:
+            raise CustodyRefusal("label_invalid", {"problem": exc.problem}) from None
+    typed = (tag or "").strip().upper()
+    if not valid_tag(typed):
+        raise CustodyRefusal("label_invalid", {"problem": "no label or tag given" if not typed else "malformed tag"})
+    return typed
+
+
+def open_custody(session: Session, asset_id: int) -> Custody | None:
+    return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *_OPEN))
+
+
+def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, *,
+             card_hash: str, kiosk_id: str, label: str | None = None, tag: str | None = None,
+             due_at: datetime | None = None, purpose: str = "") -> dict:
+    """Hand an asset to the employee holding the card, or refuse with the reason."""
+    employee = employee_by_card(session, card_hash)
+    asset = get_asset(session, resolve_tag(label, tag, label_key))
+    domain.check_asset_available(asset, open_custody(session, asset.id), policy)
+    held = session.scalar(select(func.count()).select_from(Custody).where(Custody.employee_id == employee.id, *_OPEN))
+    domain.check_may_take(employee, asset, held, policy, now)
+    due = domain.due_time(asset.kind, policy, now, due_at)
+    record = Custody(asset=asset, employee=employee, checked_out_at=now, checkout_kiosk_id=kiosk_id,
+                     due_at=due, purpose=purpose[:500])
+    session.add(record)
+    asset.status = "checked_out"
+    try:
+        session.flush()
+    except IntegrityError:  # another kiosk took it in the same instant
+        session.rollback()
+        asset = get_asset(session, asset.tag)
+        domain.check_asset_available(asset, open_custody(session, asset.id), policy)
+        raise
+    audit.append(session, now, employee.employee_number, "asset_checked_out", "asset", asset.tag,
+                 {"custody_id": record.id, "kiosk_id": kiosk_id, "due_at": due.isoformat()})
+    outbox.add(session, events.AssetCheckedOut.new(
+        occurred_at=now, asset=views.features(asset), holder=views.person(employee),
+        checkout=views.checkout_facts(record)))
+    session.commit()
+    return views.custody_dict(record) | {"asset": views.asset_dict(asset)}
+
+
+def _returner(session: Session, card_hash: str | None) -> Employee | None:
+    # a return is never refused for an unknown card: bringing the asset back always counts
+    if not card_hash:
+        return None
+    try:
+        return employee_by_card(session, card_hash)
+    except CustodyRefusal:
+        return None
+
+
+def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id: str,
+                 label: str | None = None, tag: str | None = None, card_hash: str | None = None) -> dict:
+    """Close the open checkout; a return by someone else, or of an overdue asset, is recorded as such."""
+    asset = get_asset(session, resolve_tag(label, tag, label_key))
+    record = open_custody(session, asset.id)
+    if record is None and asset.status != "lost":
+        raise CustodyRefusal("asset_not_out", {"tag": asset.tag})
+    returner = _returner(session, card_hash)
+    asset.status, recovered = domain.next_status_after_return(asset.status)
+    actor = returner.employee_number if returner else f"kiosk:{kiosk_id}"
+    if record is not None:
+        record.returned_at, record.returned_by, record.return_kiosk_id = now, returner, kiosk_id
+        by_other = returner is None or returner.id != record.employee_id
+        audit.append(session, now, actor, "asset_returned", "asset", asset.tag,
+                     {"custody_id": record.id, "kiosk_id": kiosk_id, "by_other": by_other})
+        outbox.add(session, events.AssetReturned.new(
+            occurred_at=now, tag=asset.tag, custody_id=record.id, holder=views.person(record.employee),
+            returned_by=views.person(returner), returned_by_other=by_other, returned_at=now,
+            kiosk_id=kiosk_id, was_overdue=record.overdue_at is not None))
+    if recovered:
+        audit.append(session, now, actor, "asset_recovered", "asset", asset.tag, {"kiosk_id": kiosk_id})
+        outbox.add(session, events.AssetRecovered.new(
+            occurred_at=now, tag=asset.tag, custody_id=record.id if record else None, recovered_at=now,
+            returned_by=views.person(returner), kiosk_id=kiosk_id))
+    session.commit()
+    answer = views.custody_dict(record) if record is not None else {"custody_id": None, "tag": asset.tag}
+    return answer | {"recovered": recovered, "asset": views.asset_dict(asset)}
+
+
+def mark_lost(session: Session, tag: str, reason: str, actor: str, now: datetime) -> dict:
+    """Record an asset as lost (an incident confirmed it); only a return brings it back."""
+    asset = get_asset(session, tag)
+    if asset.status == "retired":
+        raise CustodyRefusal("asset_retired", {"tag": asset.tag})
+    if asset.status != "lost":
+        record = open_custody(session, asset.id)
+        asset.status = "lost"
+        audit.append(session, now, actor, "asset_marked_lost", "asset", asset.tag, {"reason": reason})
+        outbox.add(session, events.AssetMarkedLost.new(
+            occurred_at=now, tag=asset.tag, custody_id=record.id if record else None, reason=reason))
+    session.commit()
+    return views.asset_dict(asset)
+
+
+def overdue_candidates(session: Session, now: datetime, limit: int) -> list[int]:
+    return list(session.scalars(select(Custody.id).where(*_OPEN_NOT_OVERDUE, Custody.due_at <= now)
+                                .order_by(Custody.due_at).limit(limit)))
+
+
+def next_due(session: Session) -> datetime | None:
+    return session.scalar(select(func.min(Custody.due_at)).where(*_OPEN_NOT_OVERDUE))
+
+
+def mark_overdue(session: Session, custody_id: int, now: datetime) -> bool:
+    """Flag one checkout overdue and queue possible_loss_detected, once however many sweepers race."""
+    won = session.execute(update(Custody).where(Custody.id == custody_id, *_OPEN_NOT_OVERDUE)
+                          .values(overdue_at=now)).rowcount == 1
+    if not won:
+        session.rollback()
+        return False
+    record = session.get(Custody, custody_id)
+    asset, holder = record.asset, record.employee
+    if asset.status == "checked_out":
+        asset.status = "overdue"
+    audit.append(session, now, "system:sweep", "possible_loss_detected", "asset", asset.tag,
+                 {"custody_id": record.id, "due_at": record.due_at.isoformat()})
+    outbox.add(session, events.PossibleLossDetected.new(
+        occurred_at=now, asset=views.features(asset), data_inventory=views.inventory(asset),
+        protection=views.protection(asset), holder=views.person(holder),
+        manager=views.person(holder.manager), checkout=views.checkout_facts(record), detected_at=now))
+    session.commit()
+    return True
+
+
+def asset_with_history(session: Session, tag: str, limit: int = 50) -> dict:
+    asset = get_asset(session, tag)
+    history = session.scalars(select(Custody).where(Custody.asset_id == asset.id)
+                              .order_by(Custody.checked_out_at.desc()).limit(limit))
+    return views.asset_dict(asset) | {"history": [views.custody_dict(r) for r in history]}
+
+
+def list_open(session: Session, overdue_only: bool = False) -> list[dict]:
+    query = select(Custody).where(*_OPEN).order_by(Custody.due_at)
+    if overdue_only:
+        query = query.where(Custody.overdue_at.is_not(None))
+    return [views.custody_dict(r) for r in session.scalars(query)]

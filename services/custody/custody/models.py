@@ -1,0 +1,145 @@
+"""The ledger's tables, as typed SQLAlchemy 2 mappings."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to the ledger")
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, list: JSON, dict: JSON}
+
+
+OPEN = text("returned_at IS NULL")
+OPEN_NOT_OVERDUE = text("returned_at IS NULL AND overdue_at IS NULL")
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_number: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    department: Mapped[str] = mapped_column(String(100), default="")
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    card_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    training_completed_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    language: Mapped[str] = mapped_column(String(2), default="ja")
+    manager: Mapped[Employee | None] = relationship(remote_side=[id])
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tag: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    model_number: Mapped[str] = mapped_column(String(100))
+    serial_number: Mapped[str] = mapped_column(String(100))
+    colour: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(String(500), default="")
+    department: Mapped[str] = mapped_column(String(100), default="")
+    home_cabinet: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(20), default="available")
+    data_categories: Mapped[list] = mapped_column(default=list)
+    customer_ids: Mapped[list] = mapped_column(default=list)
+    approx_persons: Mapped[int] = mapped_column(default=0)
+    eu_data_subjects: Mapped[bool] = mapped_column(default=False)
+    encryption: Mapped[str] = mapped_column(String(20), default="none")
+    cipher: Mapped[str] = mapped_column(String(100), default="")
+    key_stored_separately: Mapped[bool] = mapped_column(default=False)
+    remote_wipe: Mapped[bool] = mapped_column(default=False)
+    password_lock: Mapped[bool] = mapped_column(default=False)
+
+
+class Custody(Base):
+    """One checkout, open until returned_at is set."""
+    __tablename__ = "custody_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"))
+    checked_out_at: Mapped[datetime]
+    checkout_kiosk_id: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    purpose: Mapped[str] = mapped_column(String(500), default="")
+    overdue_at: Mapped[datetime | None]
+    returned_at: Mapped[datetime | None]
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    return_kiosk_id: Mapped[str | None] = mapped_column(String(64))
+    asset: Mapped[Asset] = relationship()
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
+    returned_by: Mapped[Employee | None] = relationship(foreign_keys=[returned_by_id])
+
+    __table_args__ = (
+        # the sweep reads only open, not-yet-overdue rows by due time: its cost follows
+        # the newly overdue, not the ledger's size
+        Index("ix_custody_due_open", "due_at",
+              postgresql_where=OPEN_NOT_OVERDUE, sqlite_where=OPEN_NOT_OVERDUE),
+        # at most one open checkout per asset, enforced by the database itself
+        Index("ux_custody_open_asset", "asset_id", unique=True,
+              postgresql_where=OPEN, sqlite_where=OPEN),
+        Index("ix_custody_employee_open", "employee_id",
+              postgresql_where=OPEN, sqlite_where=OPEN),
+        Index("ix_custody_asset", "asset_id", "checked_out_at"),
+    )
+
+
+class OutboxMessage(Base):
+    """An event written with the state change, published after commit."""
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict]
+    occurred_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_outbox_unsent", "id",
+              postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),
+    )
+
+
+class AuditEntry(Base):
+    """Append-only; each entry's hash covers its content and the previous entry's hash."""
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict]
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """A single row: the chain's last sequence number and hash, locked by each append."""
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+GENESIS_HASH = "0" * 64

@@ -1,0 +1,85 @@
+"""Validated settings, read from the ``CUSTODY`` section of the nameko config."""
+from __future__ import annotations
+
+import os
+import re
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
+_DURATION = re.compile(r"^(\d+)\s*(m|h|d)$")
+_END_OF_DAY = re.compile(r"^end-of-day\s+(\d{1,2}):(\d{2})$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days"}
+
+
+class DueRule(BaseModel):
+    """Either a fixed length (``4h``) or the end of the working day (``end-of-day 18:00``)."""
+    model_config = ConfigDict(frozen=True)
+    length: timedelta | None = None
+    end_of_day: time | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "DueRule":
+        text = str(text).strip()
+        if m := _DURATION.match(text):
+            return cls(length=timedelta(**{_UNITS[m[2]]: int(m[1])}))
+        if m := _END_OF_DAY.match(text):
+            return cls(end_of_day=time(int(m[1]), int(m[2])))
+        raise ValueError(f"due rule {text!r}: use e.g. '4h', '90m', '2d' or 'end-of-day 18:00'")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    db_url: str
+    label_secret: SecretStr = Field(min_length=16)  # SecretStr: never printed in a repr or log
+    timezone: str = "Asia/Tokyo"
+    training_valid_days: int = Field(default=365, gt=0)
+    max_items: int = Field(default=3, gt=0)
+    due: dict[str, DueRule]
+    sweep_max_interval: float = Field(default=1.0, gt=0)
+    outbox_poll_interval: float = Field(default=1.0, gt=0)
+    outbox_lease_seconds: float = Field(default=10, gt=0)
+    outbox_paused: bool = False
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _parse_due(cls, value: dict) -> dict:
+        return {kind: rule if isinstance(rule, DueRule) else DueRule.parse(rule)
+                for kind, rule in value.items()}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def label_key(self) -> bytes:
+        return self.label_secret.get_secret_value().encode()
+
+
+def from_config(config: dict) -> Settings:
+    """Settings from a loaded nameko config; a bad value stops start-up with its name."""
+    section = config.get("CUSTODY")
+    if not section:
+        raise ValueError("config has no CUSTODY section")
+    return Settings.model_validate(section)
+
+
+def load_config(path: str | os.PathLike = CONFIG_PATH) -> dict:
+    """Load config.yml with nameko's ${VAR:default} expansion (for the CLI and tools)."""
+    from nameko.cli.main import setup_yaml_parser
+    setup_yaml_parser()
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

@@ -1,0 +1,91 @@
+"""Shared fixtures: the database under test (SQLite or PostgreSQL), RabbitMQ, a running custody.
+
+Pick the database with ``--db=postgresql`` or ``TEST_DB=postgresql`` (default: sqlite).
+Tests run monkey-patched by pytest-eventlet; nameko's rabbit_config gives each test a
+throw-away vhost on the real broker.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from custody import migrate  # noqa: E402
+from custody.db import make_engine  # noqa: E402
+from custody.models import Base  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+LABEL_SECRET = "test-label-secret-0123456789"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("TEST_DB", "sqlite"),
+                     choices=("sqlite", "postgresql"), help="database backend for the suite")
+
+
+def pytest_report_header(config):
+    return f"custody database under test: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def db_backend(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def migrated_template(db_backend, tmp_path_factory):
+    """A migrated database made once per run: a SQLite file to copy, or a PostgreSQL database."""
+    if db_backend == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "custody.db"
+        migrate.upgrade(f"sqlite:///{path}")
+        yield path
+        return
+    name = f"custody_test_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    migrate.upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(db_backend, migrated_template, tmp_path) -> str:
+    """A clean, migrated database for one test."""
+    if db_backend == "sqlite":
+        path = tmp_path / "custody.db"
+        shutil.copy(migrated_template, path)
+        return f"sqlite:///{path}"
+    engine = make_engine(migrated_template)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return migrated_template
+
+
+@pytest.fixture
+def engine(db_url):
+    """The test's own view of the database. For SQLite a plain engine: its reads take no
+    write lock (WAL), so they never wait on, or block, a service running in this process."""
+    engine = create_engine(db_url) if db_url.startswith("sqlite") else make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def custody_settings(db_url) -> dict:
+    return {"db_url": db_url, "label_secret": LABEL_SECRET, "timezone": "Asia/Tokyo",
+            "training_valid_days": 365, "max_items": 2,
+            "due": {"laptop": "end-of-day 18:00", "smartphone": "8h", "tablet": "8h",
+                    "usb_storage": "4h", "other": "8h"},
+            "sweep_max_interval": 1.0, "outbox_poll_interval": 0.5, "outbox_lease_seconds": 5,
+            "outbox_paused": False}
