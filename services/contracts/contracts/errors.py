@@ -86,9 +86,11 @@ class CustodyRefusal(Exception):
     def __init__(self, code: str, params: dict | None = None):
         if code not in MESSAGES:
             raise ValueError(f"unknown refusal code {code!r}")
-        super().__init__(code, dict(params or {}))
+        # text values only: that is what survives nameko's RPC serialisation unchanged
+        params = {str(key): str(value) for key, value in (params or {}).items()}
+        super().__init__(code, params)
         self.code = code
-        self.params = dict(params or {})
+        self.params = params
 
     def message(self, lang: str = "ja") -> str:
         return render(self.code, self.params, lang)

@@ -29,6 +29,8 @@ class OutboxRelay(BackgroundLoop):
     def start(self):
         self.store.on_outbox_written = self.wake  # after every setup(), so nothing overwrites it
         super().start()
+        log.info("outbox relay %s started%s", self.owner,
+                 " (PAUSED: events wait in the outbox)" if self.store.settings.outbox_paused else "")
 
     def tick(self) -> float:
         settings = self.store.settings
