@@ -76,9 +76,32 @@ def db_url(db_backend, migrated_template, tmp_path) -> str:
 def engine(db_url):
     """The test's own view of the database. For SQLite a plain engine: its reads take no
     write lock (WAL), so they never wait on, or block, a service running in this process."""
-    engine = create_engine(db_url) if db_url.startswith("sqlite") else make_engine(db_url)
+    if db_url.startswith("sqlite"):
+        # timeout 0: a write that meets the service's lock fails at once and is retried by
+        # tamper() after yielding, instead of blocking the eventlet hub the service needs
+        engine = create_engine(db_url, connect_args={"timeout": 0})
+    else:
+        engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def tamper(engine):
+    """Run raw SQL behind the service's back, as someone editing the database would."""
+    import eventlet
+    from sqlalchemy.exc import OperationalError
+
+    def run(sql: str) -> None:
+        for _ in range(200):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text(sql))
+                return
+            except OperationalError:
+                eventlet.sleep(0.05)
+        raise TimeoutError("database stayed locked")
+    return run
 
 
 @pytest.fixture

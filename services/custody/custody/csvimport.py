@@ -130,6 +130,16 @@ class ImportFileError(Exception):
 
 def read_assets(source: Source) -> list[AssetInput]:
     """Validate an asset CSV (our format or a Snipe-IT export) or raise ImportFileError."""
+    return [model for _, model in read_assets_with_lines(source)]
+
+
+def read_employees(source: Source) -> list[EmployeeInput]:
+    """Validate an employee CSV or raise ImportFileError; the caller must check managers exist."""
+    return [model for _, model in read_employees_with_lines(source)]
+
+
+def read_assets_with_lines(source: Source) -> list[tuple[int, AssetInput]]:
+    """Like read_assets, each asset with the line it came from (for errors found later)."""
     columns, rows, errors = _read_table(source)
     mapper: Mapper
     if "asset tag" in columns:
@@ -152,8 +162,8 @@ def read_assets(source: Source) -> list[AssetInput]:
                           converters, errors)
 
 
-def read_employees(source: Source) -> list[EmployeeInput]:
-    """Validate an employee CSV or raise ImportFileError; the caller must check managers exist."""
+def read_employees_with_lines(source: Source) -> list[tuple[int, EmployeeInput]]:
+    """Like read_employees, each employee with the line it came from."""
     columns, rows, errors = _read_table(source)
     errors += _check_own_header(columns, EMPLOYEE_COLUMNS, EMPLOYEE_REQUIRED)
     converters: dict[str, Converter] = {
@@ -268,8 +278,8 @@ def _snipe_asset(row: Row, columns: dict[str, str]) -> tuple[Row, dict[str, str]
 def _validate_rows(schema: type[ModelT], rows: list[tuple[int, Row]],
                    mapper: Mapper, key_field: str,
                    normalise_key: Callable[[str], str], required: frozenset[str],
-                   converters: dict[str, Converter], errors: list[RowError]) -> list[ModelT]:
-    models: list[ModelT] = []
+                   converters: dict[str, Converter], errors: list[RowError]) -> list[tuple[int, ModelT]]:
+    models: list[tuple[int, ModelT]] = []
     first_seen: dict[str, int] = {}
     for line, row in rows:
         raw, column_of = mapper(row)
@@ -281,7 +291,7 @@ def _validate_rows(schema: type[ModelT], rows: list[tuple[int, Row]],
             first_seen[key] = line
         model = _validate_row(schema, line, raw, column_of, required, converters, errors)
         if model is not None:
-            models.append(model)
+            models.append((line, model))
     if errors:
         raise ImportFileError(errors)
     return models
