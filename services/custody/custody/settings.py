@@ -27,7 +27,7 @@ class DueRule(BaseModel):
         text = str(text).strip()
         if m := _DURATION.match(text):
             return cls(length=timedelta(**{_UNITS[m[2]]: int(m[1])}))
-        if m := _END_OF_DAY.match(text):
+        if (m := _END_OF_DAY.match(text)) and int(m[1]) < 24 and int(m[2]) < 60:
             return cls(end_of_day=time(int(m[1]), int(m[2])))
         raise ValueError(f"due rule {text!r}: use e.g. '4h', '90m', '2d' or 'end-of-day 18:00'")
 

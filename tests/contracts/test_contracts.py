@@ -1,0 +1,54 @@
+"""The shared contracts: schemas, refusal messages, card hashes."""
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from contracts.cards import card_hash, is_card_hash
+from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, render
+from contracts.events import EVENTS, AssetRetired, parse_event
+
+
+def test_every_event_type_is_past_tense_snake_case_and_versioned():
+    for name, cls in EVENTS.items():
+        assert re.fullmatch(r"[a-z]+(_[a-z]+)*", name) and cls.event_type == name
+        assert cls.model_fields["version"].default == 1
+
+
+def test_event_round_trips_through_json_and_keeps_its_id():
+    event = AssetRetired.new(tag="LT-1", reason="broken")
+    again = parse_event("asset_retired", event.to_wire())
+    assert again == event and len(event.event_id) == 36
+
+
+def test_unknown_fields_in_an_event_are_rejected():
+    body = AssetRetired.new(tag="LT-1").to_wire() | {"surprise": 1}
+    with pytest.raises(ValidationError):
+        parse_event("asset_retired", body)
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_refusal_has_japanese_and_english_with_all_placeholders_filled(code):
+    names = set(re.findall(r"{(\w+)}", MESSAGES[code]["ja"]))
+    assert names == set(re.findall(r"{(\w+)}", MESSAGES[code]["en"]))
+    params = {name: f"<{name}>" for name in names}
+    for lang in LANGUAGES:
+        text = render(code, params, lang)
+        assert "{" not in text and all(f"<{n}>" in text for n in names)
+
+
+def test_refusal_str_carries_no_personal_data():
+    refusal = CustodyRefusal("asset_already_out", {"tag": "LT-1", "holder_name": "山田 太郎", "since": "09:12"})
+    assert str(refusal) == "asset_already_out"
+    assert "山田 太郎" in refusal.message("ja") and "山田 太郎" in refusal.message("en")
+
+
+def test_unknown_refusal_code_is_a_programming_error():
+    with pytest.raises(ValueError):
+        CustodyRefusal("no_such_reason")
+
+
+def test_card_hash_is_keyed_and_ignores_formatting():
+    assert card_hash("01 2e 4c 7a", b"k1" * 8) == card_hash("012E4C7A", b"k1" * 8)
+    assert card_hash("012E4C7A", b"k1" * 8) != card_hash("012E4C7A", b"k2" * 8)
+    assert is_card_hash(card_hash("012E4C7A", b"k1" * 8)) and not is_card_hash("012E4C7A")
