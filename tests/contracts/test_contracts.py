@@ -52,3 +52,19 @@ def test_card_hash_is_keyed_and_ignores_formatting():
     assert card_hash("01 2e 4c 7a", b"k1" * 8) == card_hash("012E4C7A", b"k1" * 8)
     assert card_hash("012E4C7A", b"k1" * 8) != card_hash("012E4C7A", b"k2" * 8)
     assert is_card_hash(card_hash("012E4C7A", b"k1" * 8)) and not is_card_hash("012E4C7A")
+
+
+def test_events_doc_is_generated_from_the_current_contracts():
+    import importlib.util
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("events_doc", root / "scripts" / "events_doc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert (root / "docs" / "events.md").read_text(encoding="utf-8") == module.render(), \
+        "docs/events.md is stale: run .venv/bin/python scripts/events_doc.py"
+
+
+def test_every_event_type_has_a_documented_example():
+    from contracts.examples import EXAMPLES
+    assert {e.event_type for e in EXAMPLES} == set(EVENTS)

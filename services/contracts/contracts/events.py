@@ -89,6 +89,7 @@ class Event(Frozen):
 
 
 class AssetRegistered(Event):
+    """An asset entered the ledger, with what data may be on it and how it is protected."""
     event_type: ClassVar[str] = "asset_registered"
     asset: AssetFeatures
     data_inventory: DataInventory
@@ -96,16 +97,19 @@ class AssetRegistered(Event):
 
 
 class AssetUpdated(AssetRegistered):
+    """An asset's ledger entry changed; the body is the whole new state."""
     event_type: ClassVar[str] = "asset_updated"
 
 
 class AssetRetired(Event):
+    """An asset was taken out of service for good."""
     event_type: ClassVar[str] = "asset_retired"
     tag: str
     reason: str = ""
 
 
 class AssetCheckedOut(Event):
+    """An employee took an asset out of the cabinet."""
     event_type: ClassVar[str] = "asset_checked_out"
     asset: AssetFeatures
     holder: Person
@@ -113,6 +117,7 @@ class AssetCheckedOut(Event):
 
 
 class AssetReturned(Event):
+    """An asset came back; ``returned_by_other`` when someone else (or no card) returned it."""
     event_type: ClassVar[str] = "asset_returned"
     tag: str
     custody_id: int
@@ -137,6 +142,7 @@ class PossibleLossDetected(Event):
 
 
 class AssetRecovered(Event):
+    """An overdue or lost asset came back: the incident for it may be closed."""
     event_type: ClassVar[str] = "asset_recovered"
     tag: str
     custody_id: int | None
@@ -146,6 +152,7 @@ class AssetRecovered(Event):
 
 
 class AssetMarkedLost(Event):
+    """The asset is confirmed lost (it stays so until it is returned)."""
     event_type: ClassVar[str] = "asset_marked_lost"
     tag: str
     custody_id: int | None
@@ -153,6 +160,7 @@ class AssetMarkedLost(Event):
 
 
 class EmployeeRegistered(Event):
+    """An employee entered the ledger."""
     event_type: ClassVar[str] = "employee_registered"
     employee: Person
     manager_number: str | None
@@ -160,6 +168,7 @@ class EmployeeRegistered(Event):
 
 
 class EmployeeUpdated(EmployeeRegistered):
+    """An employee's details changed (``active: false`` when they left)."""
     event_type: ClassVar[str] = "employee_updated"
 
 
