@@ -33,7 +33,7 @@ from contracts.cards import card_hash  # noqa: E402
 from contracts.labels import make_payload  # noqa: E402
 from custody import migrate  # noqa: E402
 from custody.db import make_engine  # noqa: E402
-from custody.models import Asset, Custody, Employee  # noqa: E402
+from custody.models import Asset, Custody  # noqa: E402
 from tests.custody.processes import CustodyProcess  # noqa: E402
 
 SECRET = "bench-label-secret-0123456789"
@@ -62,8 +62,12 @@ def measure(rpc, card: str, tags: list[str], lead: float) -> list[float]:
                   routing_key="possible_loss_detected")
     arrivals: dict[int, float] = {}
     dues: dict[int, float] = {}
-    consumer = conn.Consumer(queue, accept=["json"],
-                             callbacks=[lambda body, msg: (arrivals.setdefault(body["checkout"]["custody_id"], time.time()), msg.ack())])
+
+    def arrived(body, message):
+        arrivals.setdefault(body["checkout"]["custody_id"], time.time())
+        message.ack()
+
+    consumer = conn.Consumer(queue, accept=["json"], callbacks=[arrived])
     consumer.consume()
     start = datetime.now(timezone.utc) + timedelta(seconds=lead)
     for n, tag in enumerate(tags):

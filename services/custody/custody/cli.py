@@ -108,6 +108,19 @@ def cmd_bind_card(args) -> int:
     return 0
 
 
+def cmd_health(args) -> int:
+    """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+    try:
+        with ClusterRpcProxy({"AMQP_URI": _config(args)["AMQP_URI"]}, timeout=5) as cluster:
+            report = cluster.custody.health()
+    except Exception as exc:  # any failure means unhealthy; say which
+        print(f"custody not answering / 応答なし: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    print(" ".join(f"{key}={value}" for key, value in report.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="custody", description=__doc__)
     parser.add_argument("--config", default=os.environ.get("CUSTODY_CONFIG", settings.CONFIG_PATH))
@@ -128,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     bind.add_argument("employee_number")
     bind.add_argument("--actor", default="cli")
     bind.set_defaults(run=cmd_bind_card)
+    sub.add_parser("health", help="ask the running service for its health figures").set_defaults(run=cmd_health)
     args = parser.parse_args(argv)
     return args.run(args)
 

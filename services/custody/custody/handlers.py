@@ -12,7 +12,7 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import LabelError, valid_tag, verify_payload
 from custody import audit, domain, outbox, views
 from custody.ledger import employee_by_card, get_asset
-from custody.models import Asset, Custody, Employee
+from custody.models import Custody, Employee, OutboxMessage
 
 _OPEN = (Custody.returned_at.is_(None),)
 _OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
@@ -161,3 +161,12 @@ def list_open(session: Session, overdue_only: bool = False) -> list[dict]:
     if overdue_only:
         query = query.where(Custody.overdue_at.is_not(None))
     return [views.custody_dict(r) for r in session.scalars(query)]
+
+
+def health(session: Session, now: datetime) -> dict:
+    oldest = session.scalar(select(func.min(OutboxMessage.occurred_at)).where(OutboxMessage.sent_at.is_(None)))
+    count = lambda *where: session.scalar(select(func.count()).select_from(Custody).where(*where))  # noqa: E731
+    return {"ok": True, "database": session.get_bind().dialect.name,
+            "outbox_pending": outbox.pending_count(session),
+            "outbox_oldest_pending_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
+            "checked_out": count(*_OPEN), "overdue": count(*_OPEN, Custody.overdue_at.is_not(None))}

@@ -28,13 +28,7 @@ def import_assets(session: Session, source: Source, actor: str, now: datetime,
     rows = read_assets_with_lines(source)
     taken = _existing(session, Asset.tag, [m.tag for _, m in rows])
     errors = [RowError(line, "tag", f"{m.tag!r} is already in the ledger") for line, m in rows if m.tag in taken]
-    if errors:
-        raise ImportFileError(errors)
-    for done, (_, model) in enumerate(rows, 1):
-        add_asset(session, model, actor, now)
-        progress(done, len(rows))
-    session.commit()
-    return len(rows)
+    return _add_all(session, rows, errors, add_asset, actor, now, progress)
 
 
 def import_employees(session: Session, source: Source, actor: str, now: datetime,
@@ -49,10 +43,16 @@ def import_employees(session: Session, source: Source, actor: str, now: datetime
     errors += [RowError(line, "manager_number", f"manager {m.manager_number!r} is neither in this file nor in the ledger")
                for line, m in rows if m.manager_number and m.manager_number not in in_file | known]
     ordered = _managers_first(rows, errors)
+    return _add_all(session, ordered, errors, add_employee, actor, now, progress)
+
+
+def _add_all(session: Session, rows: list, errors: list[RowError], add, actor: str, now: datetime,
+             progress: Progress) -> int:
+    """Nothing if there is any error; otherwise every row, in one transaction."""
     if errors:
         raise ImportFileError(errors)
-    for done, (_, model) in enumerate(ordered, 1):
-        add_employee(session, model, actor, now)
+    for done, (_, model) in enumerate(rows, 1):
+        add(session, model, actor, now)
         progress(done, len(rows))
     session.commit()
     return len(rows)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
 
 from kombu.exceptions import KombuError
 from nameko.amqp.publish import Publisher

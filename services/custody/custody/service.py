@@ -105,6 +105,11 @@ class CustodyService:
         return handlers.list_open(self.db, overdue_only=True)
 
     @rpc
+    def health(self) -> dict:
+        """Liveness plus the figures ops watch: events waiting to be published, what is out and overdue."""
+        return handlers.health(self.db, utcnow())
+
+    @rpc
     def verify_audit_chain(self) -> dict:
         """Check the audit log's hash chain; names the first broken entry."""
         return audit.verify(self.db).to_dict()

@@ -115,3 +115,12 @@ def test_a_nameko_event_handler_receives_custody_events(rpc, container_factory, 
             break
         eventlet.sleep(0.1)
     assert [p["asset"]["tag"] for p in Subscriber.seen] == ["LT-0001"]
+
+
+def test_health_reports_what_is_out_and_overdue(rpc, people):
+    from tests.custody.conftest import label
+    rpc.register_asset(LAPTOP)
+    rpc.checkout(card_hash=people["sato"], kiosk_id="k1", label=label("LT-0001"))
+    report = rpc.health()
+    assert report["ok"] is True and report["checked_out"] == 1 and report["overdue"] == 0
+    assert report["database"] in ("sqlite", "postgresql")
