@@ -14,7 +14,7 @@ from contracts.labels import make_payload
 from custody import audit, importer, migrate, settings
 from custody.csvimport import ImportFileError
 from custody.db import make_engine
-from custody.dependencies import utcnow
+from custody.clock import utcnow
 from custody.models import Asset
 
 

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-
 import eventlet
 from eventlet.event import Event as GreenEvent
 from nameko.extensions import DependencyProvider, SharedExtension
@@ -13,10 +11,6 @@ from custody import domain, settings
 from custody.db import make_engine
 
 log = logging.getLogger(__name__)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Store(SharedExtension):

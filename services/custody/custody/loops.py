@@ -11,7 +11,8 @@ from nameko.standalone.events import get_event_exchange
 
 from contracts.events import CUSTODY
 from custody import handlers, outbox
-from custody.dependencies import BackgroundLoop, utcnow
+from custody.clock import utcnow
+from custody.dependencies import BackgroundLoop
 
 log = logging.getLogger(__name__)
 

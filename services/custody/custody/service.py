@@ -9,7 +9,8 @@ import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusa
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
 from custody import audit, handlers, ledger, views
-from custody.dependencies import Config, DbSession, utcnow
+from custody.clock import utcnow
+from custody.dependencies import Config, DbSession
 from custody.loops import OutboxRelay, OverdueSweeper
 
 refusals = rpc(expected_exceptions=(CustodyRefusal,))

@@ -102,3 +102,21 @@ def test_card_lookup_greets_the_holder_and_never_returns_the_hash(rpc, people):
     with pytest.raises(CustodyRefusal) as refused:
         rpc.employee_by_card(card(99))
     assert refused.value.code == "card_unknown"
+
+
+def test_two_kiosks_racing_for_one_asset_give_it_to_exactly_one(rpc, people, engine, service_config):
+    import eventlet
+    from nameko.standalone.rpc import ServiceRpcProxy
+    rpc.register_asset(LAPTOP)
+
+    def attempt(who):
+        with ServiceRpcProxy("custody", service_config, timeout=10) as proxy:
+            try:
+                return proxy.checkout(card_hash=people[who], kiosk_id=who, label=label("LT-0001"))["holder"]["name"]
+            except CustodyRefusal as refusal:
+                return refusal.code
+
+    outcomes = [eventlet.spawn(attempt, who) for who in ("sato", "manager")]
+    results = sorted(gt.wait() for gt in outcomes)
+    assert results[0] == "asset_already_out" and results[1] in ("佐藤 花子", "田中 一郎")
+    assert ledger_state(engine)["open"] == 1
