@@ -55,7 +55,7 @@ def add_history(engine, employee_id: int, count: int) -> None:
             "returned_at": None if n % 10 == 0 else now - timedelta(days=29, hours=1)} for n in range(count)])
 
 
-def measure(rpc, card: str, tags: list[str], lead: float) -> list[float]:
+def measure(rpc, kiosk: dict, card: str, tags: list[str], lead: float) -> list[float]:
     """Check the tags out due shortly, and return due→event latencies in seconds."""
     conn = Connection(AMQP)
     queue = Queue(exclusive=True, exchange=Exchange("custody.events", type="topic", durable=True),
@@ -72,7 +72,7 @@ def measure(rpc, card: str, tags: list[str], lead: float) -> list[float]:
     start = datetime.now(timezone.utc) + timedelta(seconds=lead)
     for n, tag in enumerate(tags):
         due = start + timedelta(milliseconds=37 * n)  # spread so due times fall at random phases of the sweep
-        out = rpc.checkout(card_hash=card, kiosk_id="bench", label=make_payload(tag, SECRET.encode()), due_at=due.isoformat())
+        out = rpc.checkout(**kiosk, card_hash=card, label=make_payload(tag, SECRET.encode()), due_at=due.isoformat())
         dues[out["custody_id"]] = due.timestamp()
     deadline = time.time() + lead + 0.04 * len(tags) + 15
     while len(arrivals) < len(dues) and time.time() < deadline:
@@ -112,15 +112,16 @@ def main() -> int:
                                    "training_completed_at": datetime.now(timezone.utc).isoformat()})
             card = card_hash("0011223344556677", b"bench-card-key-0000")
             rpc.bind_card("B1", card)
+            kiosk = rpc.register_kiosk("bench")
             tags = [f"BENCH-{n}" for n in range(2 * args.assets)]
             for tag in tags:
                 rpc.register_asset({"tag": tag, "kind": "laptop", "model_number": "M", "serial_number": tag,
                                     "data_categories": ["email"], "approx_persons": 10, "encryption": "full_disk"})
-            small = measure(rpc, card, tags[:args.assets], lead=3)
+            small = measure(rpc, kiosk, card, tags[:args.assets], lead=3)
             with engine.connect() as conn:
                 employee_id = conn.execute(text("SELECT id FROM employees WHERE employee_number='B1'")).scalar()
             add_history(engine, employee_id, args.history)
-            large = measure(rpc, card, tags[args.assets:], lead=3)
+            large = measure(rpc, kiosk, card, tags[args.assets:], lead=3)
         print(f"\ndue time → possible_loss_detected received (target: within 2 s), {db_url.split(':')[0]}")
         report("baseline: ledger of ~%d checkouts" % args.assets, small)
         report(f"with {args.history:,} more checkouts", large)

@@ -91,6 +91,20 @@ def event_log(rabbit_config):
     log.close()
 
 
+KIOSK_SECRETS: dict[str, str] = {}
+
+
+def register_kiosks(rpc) -> None:
+    """The kiosks the tests use; their secrets are kept for at()."""
+    for kiosk_id in ("k1", "k2", "kiosk-3F"):
+        KIOSK_SECRETS[kiosk_id] = rpc.register_kiosk(kiosk_id, f"cabinet {kiosk_id}")["kiosk_secret"]
+
+
+def at(kiosk_id: str) -> dict:
+    """Credentials of a registered test kiosk, as keyword arguments for kiosk RPCs."""
+    return {"kiosk_id": kiosk_id, "kiosk_secret": KIOSK_SECRETS[kiosk_id]}
+
+
 def card(n: int) -> str:
     return card_hash(f"0102030405060{n:03d}", CARD_KEY)
 
@@ -122,6 +136,7 @@ def people(rpc):
                            "department": "Sales", "manager_number": "M001"})
     for n, number in enumerate(("M001", "E001", "E002")):
         rpc.bind_card(number, card(n))
+    register_kiosks(rpc)
     return {"manager": card(0), "sato": card(1), "ito": card(2)}
 
 

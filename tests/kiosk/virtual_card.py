@@ -110,8 +110,8 @@ class VirtualCard:
                     self.read_event.set()
                 else:
                     self._send_msg(sock, SW_FUNC_NOT_SUPPORTED)
-        except OSError:
-            return  # socket closed by remove() or by vpcd
+        except (OSError, EOFError):
+            return  # socket closed by remove() (eventlet's green socket says EOFError) or by vpcd
 
     @staticmethod
     def _recv_exact(sock: socket.socket, n: int) -> bytes | None:

@@ -71,6 +71,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{what} {key} はすでに登録されています。",
         "en": "{what} {key} is already registered.",
     },
+    "card_required": {
+        "ja": "持ち出すには、先に社員証をタッチしてください。",
+        "en": "To take an asset out, tap your employee card first.",
+    },
+    "kiosk_unknown": {
+        "ja": "この端末は登録されていないか、無効です。管理部門に連絡してください。",
+        "en": "This kiosk is not registered or has been disabled. Please contact the administration desk.",
+    },
     "card_in_use": {
         "ja": "このカードはすでに別の社員に登録されています。",
         "en": "This card is already bound to another employee.",

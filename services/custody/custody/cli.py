@@ -108,6 +108,20 @@ def cmd_bind_card(args) -> int:
     return 0
 
 
+def cmd_kiosk_register(args) -> int:
+    """Register or re-key a kiosk and print its secret once (put it in the kiosk's config)."""
+    from custody import kiosks
+    with _session(args) as session:
+        try:
+            secret = kiosks.register_kiosk(session, args.kiosk_id, args.name, args.actor, utcnow())
+        except CustodyRefusal as exc:
+            print(exc.message("ja") + " / " + exc.message("en"), file=sys.stderr)
+            return 1
+    print(f"KIOSK_ID={args.kiosk_id}\nKIOSK_SECRET={secret}")
+    print("the secret is shown only now / この秘密鍵は今だけ表示されます", file=sys.stderr)
+    return 0
+
+
 def cmd_health(args) -> int:
     """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
     from nameko.standalone.rpc import ClusterRpcProxy
@@ -141,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     bind.add_argument("employee_number")
     bind.add_argument("--actor", default="cli")
     bind.set_defaults(run=cmd_bind_card)
+    kio = sub.add_parser("kiosk-register", help="register or re-key a kiosk; prints its secret once")
+    kio.add_argument("kiosk_id")
+    kio.add_argument("--name", default="")
+    kio.add_argument("--actor", default="cli")
+    kio.set_defaults(run=cmd_kiosk_register)
     sub.add_parser("health", help="ask the running service for its health figures").set_defaults(run=cmd_health)
     args = parser.parse_args(argv)
     return args.run(args)

@@ -12,7 +12,7 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import LabelError, valid_tag, verify_payload
 from custody import audit, domain, outbox, views
 from custody.ledger import employee_by_card, get_asset
-from custody.models import Custody, Employee, OutboxMessage
+from custody.models import Asset, Custody, Employee, OutboxMessage
 
 _OPEN = (Custody.returned_at.is_(None),)
 _OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
@@ -35,18 +35,43 @@ def open_custody(session: Session, asset_id: int) -> Custody | None:
     return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *_OPEN))
 
 
-def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, *,
-             card_hash: str, kiosk_id: str, label: str | None = None, tag: str | None = None,
-             due_at: datetime | None = None, purpose: str = "") -> dict:
-    """Hand an asset to the employee holding the card, or refuse with the reason."""
+def _may_take(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, card_hash: str | None,
+              label: str | None, tag: str | None, due_at: datetime | None) -> tuple[Employee, Asset, datetime]:
+    """Every checkout rule, in the order a person at the cabinet should hear about them."""
+    if not card_hash:
+        raise CustodyRefusal("card_required")
     employee = employee_by_card(session, card_hash)
     asset = get_asset(session, resolve_tag(label, tag, label_key))
     domain.check_asset_available(asset, open_custody(session, asset.id), policy)
     held = session.scalar(select(func.count()).select_from(Custody).where(Custody.employee_id == employee.id, *_OPEN))
     domain.check_may_take(employee, asset, held, policy, now)
-    due = domain.due_time(asset.kind, policy, now, due_at)
+    return employee, asset, domain.due_time(asset.kind, policy, now, due_at)
+
+
+def preview_scan(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, *,
+                 card_hash: str | None = None, label: str | None = None, tag: str | None = None) -> dict:
+    """What scanning this label means now: a return (it is out) or a checkout (with its due time), or a refusal."""
+    asset = get_asset(session, resolve_tag(label, tag, label_key))
+    record = open_custody(session, asset.id)
+    if record is not None or asset.status == "lost":
+        holder = views.person(record.employee).model_dump(mode="json") if record else None
+        return {"action": "return", "asset": views.asset_dict(asset), "holder": holder}
+    employee, asset, due = _may_take(session, policy, label_key, now, card_hash, None, asset.tag, None)
+    return {"action": "checkout", "asset": views.asset_dict(asset), "due_at": due.isoformat(),
+            "employee": views.employee_dict(employee)}
+
+
+def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, *,
+             card_hash: str, kiosk_id: str, label: str | None = None, tag: str | None = None,
+             due_at: datetime | None = None, purpose: str = "", request_id: str | None = None) -> dict:
+    """Hand an asset to the employee holding the card, or refuse with the reason; a repeated request_id is a no-op."""
+    if request_id:
+        done = session.scalar(select(Custody).where(Custody.checkout_request_id == request_id))
+        if done is not None:
+            return views.custody_dict(done) | {"asset": views.asset_dict(done.asset), "replayed": True}
+    employee, asset, due = _may_take(session, policy, label_key, now, card_hash, label, tag, due_at)
     record = Custody(asset=asset, employee=employee, checked_out_at=now, checkout_kiosk_id=kiosk_id,
-                     due_at=due, purpose=purpose[:500])
+                     due_at=due, purpose=purpose[:500], checkout_request_id=request_id or None)
     session.add(record)
     asset.status = "checked_out"
     try:
@@ -62,7 +87,7 @@ def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: dat
         occurred_at=now, asset=views.features(asset), holder=views.person(employee),
         checkout=views.checkout_facts(record)))
     session.commit()
-    return views.custody_dict(record) | {"asset": views.asset_dict(asset)}
+    return views.custody_dict(record) | {"asset": views.asset_dict(asset), "replayed": False}
 
 
 def _returner(session: Session, card_hash: str | None) -> Employee | None:
@@ -76,8 +101,14 @@ def _returner(session: Session, card_hash: str | None) -> Employee | None:
 
 
 def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id: str,
-                 label: str | None = None, tag: str | None = None, card_hash: str | None = None) -> dict:
+                 label: str | None = None, tag: str | None = None, card_hash: str | None = None,
+                 request_id: str | None = None) -> dict:
     """Close the open checkout; a return by someone else, or of an overdue asset, is recorded as such."""
+    if request_id:
+        done = session.scalar(select(Custody).where(Custody.return_request_id == request_id))
+        if done is not None:
+            return views.custody_dict(done) | {"recovered": done.overdue_at is not None,
+                                                "asset": views.asset_dict(done.asset), "replayed": True}
     asset = get_asset(session, resolve_tag(label, tag, label_key))
     record = open_custody(session, asset.id)
     if record is None and asset.status != "lost":
@@ -87,6 +118,7 @@ def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id:
     actor = returner.employee_number if returner else f"kiosk:{kiosk_id}"
     if record is not None:
         record.returned_at, record.returned_by, record.return_kiosk_id = now, returner, kiosk_id
+        record.return_request_id = request_id or None
         by_other = returner is None or returner.id != record.employee_id
         audit.append(session, now, actor, "asset_returned", "asset", asset.tag,
                      {"custody_id": record.id, "kiosk_id": kiosk_id, "by_other": by_other})
@@ -101,7 +133,7 @@ def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id:
             returned_by=views.person(returner), kiosk_id=kiosk_id))
     session.commit()
     answer = views.custody_dict(record) if record is not None else {"custody_id": None, "tag": asset.tag}
-    return answer | {"recovered": recovered, "asset": views.asset_dict(asset)}
+    return answer | {"recovered": recovered, "asset": views.asset_dict(asset), "replayed": False}
 
 
 def mark_lost(session: Session, tag: str, reason: str, actor: str, now: datetime) -> dict:

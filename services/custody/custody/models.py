@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, TypeDecorator, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint, TypeDecorator, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -83,6 +83,9 @@ class Custody(Base):
     returned_at: Mapped[datetime | None]
     returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     return_kiosk_id: Mapped[str | None] = mapped_column(String(64))
+    # idempotency keys sent by kiosks, so a replayed journal entry is applied once
+    checkout_request_id: Mapped[str | None] = mapped_column(String(64))
+    return_request_id: Mapped[str | None] = mapped_column(String(64))
     asset: Mapped[Asset] = relationship()
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     returned_by: Mapped[Employee | None] = relationship(foreign_keys=[returned_by_id])
@@ -98,7 +101,19 @@ class Custody(Base):
         Index("ix_custody_employee_open", "employee_id",
               postgresql_where=OPEN, sqlite_where=OPEN),
         Index("ix_custody_asset", "asset_id", "checked_out_at"),
+        UniqueConstraint("checkout_request_id", name="uq_custody_checkout_request"),
+        UniqueConstraint("return_request_id", name="uq_custody_return_request"),
     )
+
+
+class Kiosk(Base):
+    """A registered kiosk; only a hash of its secret is kept."""
+    __tablename__ = "kiosks"
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    registered_at: Mapped[datetime]
 
 
 class OutboxMessage(Base):

@@ -1,14 +1,14 @@
 """The custody nameko service: thin RPC entrypoints over the ledger and custody use cases."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from nameko.rpc import rpc
 
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusal)
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
-from custody import audit, handlers, ledger, views
+from custody import audit, handlers, kiosks, ledger, views
 from custody.clock import utcnow
 from custody.dependencies import Config, DbSession
 from custody.loops import OutboxRelay, OverdueSweeper
@@ -16,13 +16,30 @@ from custody.loops import OutboxRelay, OverdueSweeper
 refusals = rpc(expected_exceptions=(CustodyRefusal,))
 
 
-def _when(value: str | None) -> datetime | None:
+OFFLINE_LIMIT = timedelta(days=7)  # a kiosk journal older than this needs a person to look at it
+
+
+def _when(value: str | None, field: str = "due_at") -> datetime | None:
     if value in (None, ""):
         return None
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise CustodyRefusal("invalid_input", {"field": "due_at", "problem": "not an ISO 8601 time"}) from None
+        raise CustodyRefusal("invalid_input", {"field": field, "problem": "not an ISO 8601 time"}) from None
+    if moment.tzinfo is None:
+        raise CustodyRefusal("invalid_input", {"field": field, "problem": "needs a time zone"})
+    return moment
+
+
+def _happened(occurred_at: str | None) -> datetime:
+    """When the act took place: now, or the time a kiosk journalled it while offline."""
+    now = utcnow()
+    moment = _when(occurred_at, "occurred_at")
+    if moment is None:
+        return now
+    if not now - OFFLINE_LIMIT <= moment <= now + timedelta(minutes=2):
+        raise CustodyRefusal("invalid_input", {"field": "occurred_at", "problem": "more than 7 days ago or in the future"})
+    return moment
 
 
 class CustodyService:
@@ -70,25 +87,56 @@ class CustodyService:
         return ledger.bind_card(self.db, employee_number, card_hash, actor, utcnow())
 
     @refusals
-    def employee_by_card(self, card_hash: str) -> dict:
-        """The active employee holding this card."""
+    def register_kiosk(self, kiosk_id: str, name: str = "", actor: str = "system") -> dict:
+        """Register or re-key a kiosk; the secret in the answer is shown once."""
+        return {"kiosk_id": kiosk_id, "kiosk_secret": kiosks.register_kiosk(self.db, kiosk_id, name, actor, utcnow())}
+
+    @refusals
+    def disable_kiosk(self, kiosk_id: str, actor: str = "system") -> None:
+        """Stop accepting calls from a kiosk (lost, stolen or replaced)."""
+        kiosks.disable_kiosk(self.db, kiosk_id, actor, utcnow())
+
+    @refusals
+    def employee_by_card(self, kiosk_id: str, kiosk_secret: str, card_hash: str) -> dict:
+        """The active employee holding this card (for the kiosk's greeting)."""
+        kiosks.verify(self.db, kiosk_id, kiosk_secret)
         return views.employee_dict(ledger.employee_by_card(self.db, card_hash))
 
     @refusals
-    def checkout(self, card_hash: str, kiosk_id: str, label: str | None = None, tag: str | None = None,
-                 due_at: str | None = None, purpose: str = "") -> dict:
-        """Take an asset out: card hash plus a scanned label (or a typed tag); refused with a reason."""
-        store = self.config
-        return handlers.checkout(self.db, store.policy, store.settings.label_key, utcnow(),
-                                 card_hash=card_hash, kiosk_id=kiosk_id, label=label, tag=tag,
-                                 due_at=_when(due_at), purpose=purpose or "")
+    def kiosk_roster(self, kiosk_id: str, kiosk_secret: str) -> dict:
+        """Card hashes, names and asset names a kiosk caches to keep working offline."""
+        kiosks.verify(self.db, kiosk_id, kiosk_secret)
+        return kiosks.roster(self.db, utcnow())
 
     @refusals
-    def return_asset(self, kiosk_id: str, label: str | None = None, tag: str | None = None,
+    def preview_scan(self, kiosk_id: str, kiosk_secret: str, label: str | None = None, tag: str | None = None,
                      card_hash: str | None = None) -> dict:
+        """What a scanned label means now (return, or checkout with its due time); changes nothing."""
+        kiosks.verify(self.db, kiosk_id, kiosk_secret)
+        store = self.config
+        return handlers.preview_scan(self.db, store.policy, store.settings.label_key, utcnow(),
+                                     card_hash=card_hash, label=label, tag=tag)
+
+    @refusals
+    def checkout(self, kiosk_id: str, kiosk_secret: str, card_hash: str, label: str | None = None,
+                 tag: str | None = None, due_at: str | None = None, purpose: str = "",
+                 request_id: str | None = None, occurred_at: str | None = None) -> dict:
+        """Take an asset out: card hash plus a scanned label (or a typed tag); refused with a reason."""
+        kiosks.verify(self.db, kiosk_id, kiosk_secret)
+        store = self.config
+        return handlers.checkout(self.db, store.policy, store.settings.label_key, _happened(occurred_at),
+                                 card_hash=card_hash, kiosk_id=kiosk_id, label=label, tag=tag,
+                                 due_at=_when(due_at), purpose=purpose or "", request_id=request_id)
+
+    @refusals
+    def return_asset(self, kiosk_id: str, kiosk_secret: str, label: str | None = None, tag: str | None = None,
+                     card_hash: str | None = None, request_id: str | None = None,
+                     occurred_at: str | None = None) -> dict:
         """Bring an asset back; the card is optional and a return by someone else is recorded."""
-        return handlers.return_asset(self.db, self.config.settings.label_key, utcnow(),
-                                     kiosk_id=kiosk_id, label=label, tag=tag, card_hash=card_hash)
+        kiosks.verify(self.db, kiosk_id, kiosk_secret)
+        return handlers.return_asset(self.db, self.config.settings.label_key, _happened(occurred_at),
+                                     kiosk_id=kiosk_id, label=label, tag=tag, card_hash=card_hash,
+                                     request_id=request_id)
 
     @refusals
     def get_asset(self, tag: str) -> dict:

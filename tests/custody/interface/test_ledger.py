@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from contracts.errors import CustodyRefusal
 from contracts.events import parse_event
 from custody.models import AuditEntry
-from tests.custody.conftest import LAPTOP, ledger_state
+from tests.custody.conftest import at, LAPTOP, ledger_state
 
 
 def refusal_of(call, *args, **kwargs) -> CustodyRefusal:
@@ -66,7 +66,7 @@ def test_tag_cannot_be_changed_by_update(rpc):
 def test_asset_that_is_out_cannot_be_retired(rpc, people):
     from tests.custody.conftest import label
     rpc.register_asset(LAPTOP)
-    rpc.checkout(card_hash=people["sato"], kiosk_id="k1", label=label("LT-0001"))
+    rpc.checkout(card_hash=people["sato"], **at("k1"), label=label("LT-0001"))
     assert refusal_of(rpc.retire_asset, "LT-0001").code == "asset_already_out"
 
 
@@ -88,7 +88,7 @@ def test_card_bound_to_one_employee_cannot_be_bound_to_another(rpc, people):
 def test_audit_chain_verifies_and_names_the_first_broken_entry(rpc, people, tamper):
     rpc.register_asset(LAPTOP)
     report = rpc.verify_audit_chain()
-    assert report["ok"] is True and report["entries"] == 7  # 3 employees, 3 cards, 1 asset
+    assert report["ok"] is True and report["entries"] == 10  # 3 employees, 3 cards, 3 kiosks, 1 asset
     tamper("UPDATE audit_log SET details = '{\"name\": \"forged\"}' WHERE seq = 2")
     report = rpc.verify_audit_chain()
     assert report == {"ok": False, "entries": 1, "first_broken_seq": 2,
@@ -120,7 +120,7 @@ def test_a_nameko_event_handler_receives_custody_events(rpc, container_factory, 
 def test_health_reports_what_is_out_and_overdue(rpc, people):
     from tests.custody.conftest import label
     rpc.register_asset(LAPTOP)
-    rpc.checkout(card_hash=people["sato"], kiosk_id="k1", label=label("LT-0001"))
+    rpc.checkout(card_hash=people["sato"], **at("k1"), label=label("LT-0001"))
     report = rpc.health()
     assert report["ok"] is True and report["checked_out"] == 1 and report["overdue"] == 0
     assert report["database"] in ("sqlite", "postgresql")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from contracts.events import parse_event
 from custody.models import OutboxMessage
-from tests.custody.conftest import LAPTOP, card, hours_ago, label
+from tests.custody.conftest import at, register_kiosks, LAPTOP, card, hours_ago, label
 from tests.custody.processes import CustodyProcess
 
 
@@ -41,13 +41,14 @@ def seed(rpc) -> None:
                            "training_completed_at": hours_ago(24)})
     rpc.bind_card("E001", card(1))
     rpc.register_asset(LAPTOP)
+    register_kiosks(rpc)
 
 
 def test_overdue_checkout_emits_possible_loss_once_with_two_replicas(replicas, client, event_log):
     replicas(2)
     seed(client)
     due = datetime.now(timezone.utc) + timedelta(seconds=1)
-    client.checkout(card_hash=card(1), kiosk_id="kiosk-3F", label=label("LT-0001"),
+    client.checkout(card_hash=card(1), **at("kiosk-3F"), label=label("LT-0001"),
                     due_at=due.isoformat(), purpose="customer visit")
     body = event_log.wait_for("possible_loss_detected", timeout=5)
     event = parse_event("possible_loss_detected", body)
@@ -71,9 +72,9 @@ def test_return_after_overdue_emits_asset_recovered(replicas, client, event_log)
     replicas(1)
     seed(client)
     due = datetime.now(timezone.utc) + timedelta(seconds=1)
-    client.checkout(card_hash=card(1), kiosk_id="k1", label=label("LT-0001"), due_at=due.isoformat())
+    client.checkout(card_hash=card(1), **at("k1"), label=label("LT-0001"), due_at=due.isoformat())
     event_log.wait_for("possible_loss_detected", timeout=5)
-    back = client.return_asset(kiosk_id="k1", label=label("LT-0001"), card_hash=card(1))
+    back = client.return_asset(**at("k1"), label=label("LT-0001"), card_hash=card(1))
     assert back["recovered"] is True and back["asset"]["status"] == "available"
     recovered = parse_event("asset_recovered", event_log.wait_for("asset_recovered"))
     assert recovered.tag == "LT-0001" and recovered.returned_by.employee_number == "E001"
@@ -82,7 +83,7 @@ def test_return_after_overdue_emits_asset_recovered(replicas, client, event_log)
 def test_event_committed_before_a_crash_is_published_once_after_restart(replicas, client, event_log, engine):
     (first,) = replicas(1, CUSTODY_OUTBOX_PAUSED="true")  # holds events between commit and publish
     seed(client)
-    client.checkout(card_hash=card(1), kiosk_id="k1", label=label("LT-0001"))
+    client.checkout(card_hash=card(1), **at("k1"), label=label("LT-0001"))
     with Session(engine) as s:
         waiting = s.scalars(select(OutboxMessage.event_type).where(OutboxMessage.sent_at.is_(None))).all()
     assert "asset_checked_out" in waiting

@@ -5,7 +5,7 @@ import pytest
 
 from contracts.errors import CustodyRefusal
 from contracts.labels import make_payload
-from tests.custody.conftest import LAPTOP, card, hours_ago, label, ledger_state
+from tests.custody.conftest import at, LAPTOP, card, hours_ago, label, ledger_state
 
 USB = {"tag": "USB-0007", "kind": "usb_storage", "model_number": "RUF3-K32GA", "serial_number": "U-55",
        "data_categories": ["name", "email"], "approx_persons": 40, "encryption": "none"}
@@ -15,7 +15,7 @@ def refused(rpc, engine, **call) -> CustodyRefusal:
     """Attempt a checkout that must be refused; assert the ledger did not change."""
     before = ledger_state(engine)
     with pytest.raises(CustodyRefusal) as info:
-        rpc.checkout(**{"kiosk_id": "kiosk-3F", **call})
+        rpc.checkout(**{**at("kiosk-3F"), **call})
     assert ledger_state(engine) == before
     return info.value
 
@@ -56,7 +56,7 @@ def test_checkout_refused_for_lost_asset(rpc, people, engine):
 
 def test_checkout_refused_when_already_out_names_holder_and_time(rpc, people, engine):
     rpc.register_asset(LAPTOP)
-    out = rpc.checkout(card_hash=people["manager"], kiosk_id="k1", label=label("LT-0001"))
+    out = rpc.checkout(card_hash=people["manager"], **at("k1"), label=label("LT-0001"))
     refusal = refused(rpc, engine, card_hash=people["sato"], label=label("LT-0001"))
     assert refusal.code == "asset_already_out"
     since = datetime.fromisoformat(out["checked_out_at"]).astimezone(timezone(timedelta(hours=9)))
@@ -83,7 +83,7 @@ def test_checkout_refused_when_training_expired(rpc, people, engine):
 
 def test_asset_without_customer_data_needs_no_training(rpc, people):
     rpc.register_asset(LAPTOP | {"data_categories": [], "customer_ids": [], "approx_persons": 0})
-    assert rpc.checkout(card_hash=people["ito"], kiosk_id="k1", label=label("LT-0001"))["tag"] == "LT-0001"
+    assert rpc.checkout(card_hash=people["ito"], **at("k1"), label=label("LT-0001"))["tag"] == "LT-0001"
 
 
 def test_checkout_refused_for_unencrypted_usb_with_customer_data(rpc, people, engine):
@@ -91,14 +91,14 @@ def test_checkout_refused_for_unencrypted_usb_with_customer_data(rpc, people, en
     refusal = refused(rpc, engine, card_hash=people["sato"], label=label("USB-0007"))
     assert refusal.code == "usb_unencrypted_customer_data"
     rpc.update_asset("USB-0007", {"encryption": "full_disk", "cipher": "AES-256"})
-    assert rpc.checkout(card_hash=people["sato"], kiosk_id="k1", label=label("USB-0007"))["tag"] == "USB-0007"
+    assert rpc.checkout(card_hash=people["sato"], **at("k1"), label=label("USB-0007"))["tag"] == "USB-0007"
 
 
 def test_checkout_refused_at_the_item_limit(rpc, people, engine):
     for n in range(3):  # the test config allows two items per person
         rpc.register_asset(LAPTOP | {"tag": f"LT-000{n}", "serial_number": f"S{n}"})
     for n in range(2):
-        rpc.checkout(card_hash=people["sato"], kiosk_id="k1", label=label(f"LT-000{n}"))
+        rpc.checkout(card_hash=people["sato"], **at("k1"), label=label(f"LT-000{n}"))
     refusal = refused(rpc, engine, card_hash=people["sato"], label=label("LT-0002"))
     assert refusal.code == "max_items_reached" and refusal.params == {"held": "2", "max_items": "2"}
 
@@ -125,5 +125,5 @@ def test_return_refused_when_not_out(rpc, people, engine):
     rpc.register_asset(LAPTOP)
     before = ledger_state(engine)
     with pytest.raises(CustodyRefusal) as info:
-        rpc.return_asset(kiosk_id="k1", label=label("LT-0001"))
+        rpc.return_asset(**at("k1"), label=label("LT-0001"))
     assert info.value.code == "asset_not_out" and ledger_state(engine) == before
