@@ -54,13 +54,15 @@ class VirtualCard:
         if sock is None:
             return
         try:
-            sock.shutdown(socket.SHUT_RDWR)
+            sock.shutdown(socket.SHUT_RDWR)  # wakes the serving thread's recv() with EOF
         except OSError:
             pass
-        sock.close()
+        # join before close: under eventlet a green socket closed under a waiting recv()
+        # does not wake it, and the join would wait out its timeout
         if self._thread is not None:
             self._thread.join(timeout=2)
             self._thread = None
+        sock.close()
 
     @property
     def inserted(self) -> bool:

@@ -49,3 +49,11 @@ def verify_payload(payload: str, secret: bytes) -> str:
     if not hmac.compare_digest(signature.upper(), _signature(tag, secret)):
         raise LabelError("signature does not match")
     return tag
+
+
+def unverified_tag(scanned: str) -> str | None:
+    """The tag a label claims to carry, without checking it (offline display only; custody verifies)."""
+    parts = (scanned or "").strip().split(".")
+    if len(parts) == 3 and parts[0] == PREFIX and valid_tag(parts[1]):
+        return parts[1]
+    return None

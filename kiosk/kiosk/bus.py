@@ -1,0 +1,40 @@
+"""Server push to the page: every open page gets each update (Server-Sent Events)."""
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from typing import Iterator
+
+
+class Broadcaster:
+    def __init__(self):
+        self._subscribers: list[queue.Queue] = []
+        self._lock = threading.Lock()
+        self.latest: dict | None = None
+
+    def publish(self, message: dict) -> None:
+        with self._lock:
+            self.latest = message
+            for subscriber in self._subscribers:
+                subscriber.put(message)
+
+    def stream(self, keepalive: float = 15.0) -> Iterator[str]:
+        """SSE text for one page: the latest update at once, then each new one as it happens."""
+        inbox: queue.Queue = queue.Queue()
+        with self._lock:
+            self._subscribers.append(inbox)
+            if self.latest is not None:
+                inbox.put(self.latest)
+        try:
+            yield "retry: 1000\n\n"
+            while True:
+                try:
+                    message = inbox.get(timeout=keepalive)
+                except queue.Empty:
+                    yield ": keep-alive\n\n"
+                    continue
+                yield f"event: update\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+        finally:
+            with self._lock:
+                self._subscribers.remove(inbox)

@@ -1,0 +1,86 @@
+"""Replays the journal to custody in order, and keeps the offline roster fresh."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from contracts.errors import CustodyRefusal
+from kiosk.custody_client import CustodyClient, CustodyUnavailable
+from kiosk.journal import Journal
+
+log = logging.getLogger("kiosk.sync")
+RPC_FOR = {"checkout": "checkout", "return": "return_asset"}
+
+
+class Syncer(threading.Thread):
+    """Background replay every few seconds; the screen also flushes right after each act."""
+
+    def __init__(self, journal: Journal, client: CustodyClient, interval: float = 5.0,
+                 roster_interval: float = 60.0, on_change=lambda: None):
+        super().__init__(name="kiosk-sync", daemon=True)
+        self.journal, self.client, self.interval, self.roster_interval = journal, client, interval, roster_interval
+        self.on_change = on_change
+        self.online: bool | None = None
+        self.last_sync: float | None = None
+        self._flush_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._roster_at = 0.0
+
+    def flush(self, current_seq: int | None = None) -> None:
+        """Send every pending entry in order; stop at the first that cannot reach custody.
+
+        A refusal of the entry being made now is shown to the person at the kiosk
+        ("refused"); a refusal of an older, journalled entry is a conflict for a person to
+        resolve, since the employee was told it was saved.
+        """
+        with self._flush_lock:
+            for entry in self.journal.pending():
+                try:
+                    outcome = self.client.call(RPC_FOR[entry.op], **entry.payload, request_id=entry.request_id,
+                                               occurred_at=entry.occurred_at)
+                except CustodyRefusal as refusal:
+                    status = "refused" if entry.seq == current_seq else "conflict"
+                    self.journal.settle(entry.seq, status, refusal.to_dict())
+                    if status == "conflict":
+                        log.warning("journal entry %d was refused by custody on replay: %s", entry.seq, refusal.code)
+                    continue
+                except CustodyUnavailable as exc:
+                    self.journal.attempted(entry.seq)
+                    self._set_online(False, exc)
+                    return
+                self.journal.settle(entry.seq, "done", {"custody_id": outcome.get("custody_id"),
+                                                         "due_at": outcome.get("due_at"),
+                                                         "recovered": outcome.get("recovered", False)})
+            self._set_online(True)
+            self.last_sync = time.time()
+
+    def refresh_roster(self) -> None:
+        try:
+            self.journal.save_roster(self.client.call("kiosk_roster"))
+            self._roster_at = time.monotonic()
+            self._set_online(True)
+        except CustodyUnavailable as exc:
+            self._set_online(False, exc)
+        except CustodyRefusal as refusal:  # e.g. the kiosk was disabled
+            log.error("custody refused the roster: %s", refusal.code)
+
+    def _set_online(self, online: bool, reason: Exception | None = None) -> None:
+        if online != self.online:
+            log.info("custody %s%s", "reachable" if online else "unreachable", f" ({reason})" if reason else "")
+            self.online = online
+            self.on_change()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.journal.pending():
+                    self.flush()
+                if time.monotonic() - self._roster_at > self.roster_interval or not self._roster_at:
+                    self.refresh_roster()
+            except Exception:  # keep syncing whatever one round did
+                log.exception("sync round failed")
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()

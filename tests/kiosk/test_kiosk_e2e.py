@@ -1,0 +1,183 @@
+"""The kiosk as an employee uses it: real pcscd with a virtual card, real custody and RabbitMQ,
+real Chromium. Screenshots of each screen go to test-artifacts/kiosk-screens/."""
+from __future__ import annotations
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from custody.models import Custody
+from kiosk.app import create_app
+from kiosk.settings import KioskSettings
+from tests.custody.processes import CustodyProcess
+from tests.kiosk.stack import (CHROMIUM_ARGS, ITO_UID, SATO_UID, SHOTS, CARD_KEY, KioskServer, LinkCut, label,
+                               seed, wait_until)
+from tests.kiosk.virtual_card import VirtualCard
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def custody(rabbit_config, db_url, tmp_path):
+    proc = CustodyProcess(rabbit_config["AMQP_URI"], db_url, tmp_path / "custody.log").wait_ready()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def link(rabbit_config):
+    relay = LinkCut(5672)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
+def kiosk(custody, rabbit_config, link, pcscd, tmp_path):
+    secret = seed(rabbit_config["AMQP_URI"])
+    vhost = rabbit_config["AMQP_URI"].rsplit("/", 1)[1]
+    settings = KioskSettings(kiosk_id="kiosk-3F", kiosk_secret=secret, card_key=CARD_KEY,
+                             amqp_uri=f"amqp://guest:guest@127.0.0.1:{link.port}/{vhost}",
+                             journal_path=str(tmp_path / "journal.db"), reader_filter=pcscd.reader_name,
+                             idle_seconds=4, result_seconds=3, rpc_timeout=2, sync_interval=0.5)
+    server = KioskServer(create_app({"SETTINGS": settings}))
+    wait_until(lambda: server.app.extensions["syncer"].online)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, kiosk):
+    page = browser.new_page(viewport={"width": 800, "height": 480})
+    page.goto(kiosk.url)
+    page.wait_for_selector("[data-reader='connected']")
+    yield page
+    page.close()
+
+
+def shot(page, name: str):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def custody_rpc(rabbit_config):
+    return ClusterRpcProxy({"AMQP_URI": rabbit_config["AMQP_URI"]}, timeout=10)
+
+
+def scan(page, text: str):
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def test_tap_scan_confirm_takes_the_laptop_out(page, rabbit_config):
+    shot(page, "01-idle")
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector("text=佐藤 花子さん、こんにちは")
+    shot(page, "02-greeted")
+    scan(page, label("LT-0001"))
+    page.wait_for_selector(".confirm >> text=VJPK11C12N")
+    assert "返却期限" in page.inner_text(".confirm")
+    shot(page, "03-confirm")
+    page.click("[data-action='checkout']")
+    page.wait_for_selector("text=持ち出しを記録しました")
+    shot(page, "04-checked-out")
+    with custody_rpc(rabbit_config) as cluster:
+        asset = cluster.custody.get_asset("LT-0001")
+    assert asset["status"] == "checked_out" and asset["history"][0]["holder"]["name"] == "佐藤 花子"
+    assert asset["history"][0]["checkout_kiosk_id"] == "kiosk-3F"
+
+
+def test_return_is_just_a_scan(page, rabbit_config):
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+    scan(page, label("LT-0001"))
+    page.click("[data-action='checkout']")
+    page.wait_for_selector("text=持ち出しを記録しました")
+    page.wait_for_selector(".idle", timeout=10000)
+    scan(page, label("LT-0001"))
+    page.wait_for_selector("text=返却を記録しました")
+    shot(page, "05-returned")
+    with custody_rpc(rabbit_config) as cluster:
+        asset = cluster.custody.get_asset("LT-0001")
+    assert asset["status"] == "available" and asset["history"][0]["returned_by"] is None
+
+
+def test_refusal_is_shown_with_its_reason_then_the_screen_returns_to_idle(page):
+    with VirtualCard(ITO_UID):
+        page.wait_for_selector("text=伊藤 健さん、こんにちは")
+    scan(page, label("LT-0001"))
+    page.wait_for_selector(".refused")
+    assert "情報セキュリティ研修の受講が必要です" in page.inner_text(".refused")
+    shot(page, "06-refused-training")
+    page.click("[data-lang='en']")
+    page.wait_for_selector("text=complete the information-security training")
+    shot(page, "07-refused-training-en")
+    page.wait_for_selector(".idle", timeout=10000)
+
+
+def test_forged_label_is_refused_at_scan_time(page):
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+    scan(page, label("LT-0001")[:-2] + "AA")
+    page.wait_for_selector(".refused >> text=ラベルは正しくありません")
+
+
+def test_damaged_label_can_be_typed_on_the_keypad(page):
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+    page.click(".greeted [data-keypad='open']")
+    for key in "LT-0001":
+        page.click(f"[data-key='{key}']")
+    shot(page, "08-keypad")
+    page.click("[data-keypad='ok']")
+    page.wait_for_selector(".confirm >> text=LT-0001")
+
+
+def test_idle_screen_forgets_the_employee(page):
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+    page.wait_for_selector(".idle", timeout=10000)
+    scan(page, label("LT-0001"))  # a scan now is anonymous: it needs a card for a checkout
+    page.wait_for_selector("text=先に社員証をタッチしてください")
+
+
+def test_reader_state_is_shown_when_the_card_service_stops(page, pcscd):
+    pcscd.stop()
+    page.wait_for_selector("[data-reader='service_down'] >> text=カードサービス停止中", timeout=10000)
+    shot(page, "09-card-service-down")
+    pcscd.start()
+    page.wait_for_selector("[data-reader='connected']", timeout=10000)
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+
+
+def test_offline_checkout_is_kept_and_reaches_custody_exactly_once(page, kiosk, link, rabbit_config, engine):
+    link.cut()  # RabbitMQ unreachable from the kiosk
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector("text=佐藤 花子さん、こんにちは", timeout=15000)
+    page.wait_for_selector("text=オフライン")
+    scan(page, label("LT-0001"))
+    page.wait_for_selector(".confirm >> text=VAIO Pro PK 14in", timeout=15000)
+    shot(page, "10-offline-confirm")
+    page.click("[data-action='checkout']")
+    page.wait_for_selector("text=端末に保存しました", timeout=15000)
+    shot(page, "11-offline-saved")
+    journal = kiosk.app.extensions["journal"]
+    assert journal.counts() == {"pending": 1}
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(Custody)) == 0
+    link.restore()
+    wait_until(lambda: journal.counts() == {"done": 1}, timeout=20)
+    kiosk.app.extensions["syncer"].flush()  # a second replay changes nothing
+    with Session(engine) as s:
+        records = s.scalars(select(Custody)).all()
+    assert len(records) == 1 and records[0].employee.name == "佐藤 花子"
+    assert records[0].checkout_request_id.startswith("kiosk-3F:")
