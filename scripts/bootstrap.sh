@@ -23,13 +23,20 @@ if [ ! -x "$VENV/bin/python" ]; then
   say "creating the virtualenv in .venv"
   python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$VENV"; }
 fi
+# PC/SC (pcscd, and the libraries pyscard builds against); vpcd for the virtual test reader
+bash "$ROOT/scripts/install_kiosk_deps.sh"
+if [ "$WANT_TESTS" = "--tests" ]; then
+  # real Chromium for the kiosk's end-to-end tests, with Japanese fonts for the screenshots
+  command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+    || { say "installing Chromium and Japanese fonts"; apt_install chromium fonts-noto-cjk; }
+fi
 STAMP="$VENV/.installed"
 if [ ! -f "$STAMP" ] || [ "$ROOT/requirements.txt" -nt "$STAMP" ] \
-   || [ -n "$(find "$ROOT/services" -name pyproject.toml -newer "$STAMP")" ]; then
+   || [ -n "$(find "$ROOT/services" "$ROOT/kiosk" -name pyproject.toml -newer "$STAMP")" ]; then
   say "installing pinned Python packages"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps \
-    -e "$ROOT/services/contracts" -e "$ROOT/services/custody"
+    -e "$ROOT/services/contracts" -e "$ROOT/services/custody" -e "$ROOT/kiosk"
   touch "$STAMP"
 fi
 
