@@ -1,0 +1,260 @@
+"""Which legal duties a lost device triggers, and by when: APPI Art. 26, the My Number Act and GDPR Arts. 33-34.
+
+Pure rules: ``assess`` returns every duty, required or not, with its reasons and deadlines; call it again when a
+fact changes. Simplification: specific personal information (my_number) is modelled as one extra report to the
+PPC under the My Number Act whenever it is on the device, with APPI's deadlines; that Act's own thresholds and its
+notice to persons are not modelled.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, NamedTuple
+
+from contracts.events import DataInventory, Protection
+
+PROMPT_TARGET = timedelta(days=3)    # 速報 is "promptly": PPC guidelines say about 3-5 days; notice uses the same target
+PROMPT_LIMIT = timedelta(days=5)
+FINAL = timedelta(days=30)
+FINAL_IMPROPER = timedelta(days=60)  # case 3 gets longer: investigating a theft or insider takes time
+GDPR_AUTHORITY = timedelta(hours=72)
+PERSONS_THRESHOLD = 1000             # case 4 is "more than 1,000": exactly 1,000 does not count
+
+SENSITIVE = ("health", "sensitive")                               # 要配慮個人情報
+FINANCIAL = ("credit_card", "bank_account", "login_credentials")  # misuse may cause financial damage; email/phone do not
+
+# Families on the CRYPTREC e-Government list (also in ISO/IEC 18033-3), with their key sizes.
+HIGH_LEVEL_CIPHERS: dict[str, frozenset[str]] = {
+    "aes": frozenset({"128", "192", "256"}),
+    "camellia": frozenset({"128", "192", "256"}),
+}
+# Well-known ciphers that still do not qualify, named so the console can say why.
+NOT_HIGH_LEVEL: dict[str, str] = {
+    "chacha": "ChaCha20はCRYPTREC電子政府推奨暗号リストに未掲載 / ChaCha20 is not on the CRYPTREC e-Government list",
+}
+NOT_REQUIRED_BY_ENCRYPTION = "高度な暗号化により不要 / not required: high-level encryption"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known about the loss; change a field and assess again."""
+    inventory: DataInventory
+    protection: Protection
+    aware_at: datetime
+    improper_purpose_suspected: bool = False
+    all_data_in_encrypted_files: bool = False
+    persons_contactable: bool = True
+    gdpr_unlikely_risk: bool = False
+    gdpr_high_risk: bool | None = None
+
+    def __post_init__(self) -> None:
+        # Deadlines are legal moments: a naive time would silently shift them by the server's zone.
+        if self.aware_at.utcoffset() is None:
+            raise ValueError("aware_at must be timezone-aware")
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One report or notice, whether it is required, why, and by when (times only when required)."""
+    code: str
+    law: str
+    required: bool
+    target_at: datetime | None
+    limit_at: datetime | None
+    reasons: tuple[str, ...]
+    title_ja: str
+    title_en: str
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The nearer of target and limit."""
+        return min((t for t in (self.target_at, self.limit_at) if t is not None), default=None)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One assessment: the APPI cases that apply, the encryption exemption and every duty."""
+    appi_cases: tuple[int, ...]
+    encryption_exempt: bool
+    duties: tuple[Duty, ...]
+    reasoning: tuple[str, ...]
+
+    def duty(self, code: str) -> Duty:
+        """The duty with this code; KeyError if there is none."""
+        for duty in self.duties:
+            if duty.code == code:
+                return duty
+        raise KeyError(code)
+
+    def open_deadlines(self) -> tuple[Duty, ...]:
+        """Required duties with a target or limit, nearest first."""
+        # 72 hours and 3 days fall on the same moment: a hard limit then goes before a mere target.
+        due = (d for d in self.duties if d.required and d.due_at)
+        return tuple(sorted(due, key=lambda d: (d.due_at, d.limit_at != d.due_at)))
+
+
+def _present(wanted: tuple[str, ...]) -> Callable[[Facts], str | None]:
+    return lambda f: ", ".join(c for c in wanted if c in f.inventory.categories) or None
+
+
+class CaseRule(NamedTuple):
+    number: int
+    match: Callable[[Facts], str | None]  # the detail that makes the case apply, or None
+    applies: str
+    absent: str
+
+
+APPI_CASES: tuple[CaseRule, ...] = (
+    CaseRule(1, _present(SENSITIVE), "要配慮個人情報（{0}）を含む / includes sensitive data ({0})",
+             "要配慮個人情報なし / no sensitive data"),
+    CaseRule(2, _present(FINANCIAL), "財産的被害のおそれがあるデータ（{0}）を含む / includes data open to financial misuse ({0})",
+             "財産的被害のおそれがあるデータなし / no data open to financial misuse"),
+    CaseRule(3, lambda f: "yes" if f.improper_purpose_suspected else None,
+             "不正の目的によるおそれ / may have an improper purpose (theft, unauthorised access)",
+             "不正の目的によるおそれなし / no improper purpose suspected"),
+    CaseRule(4, lambda f: f"{f.inventory.approx_persons:,}" if f.inventory.approx_persons > PERSONS_THRESHOLD else None,
+             "本人の数が1,000人を超える（{0}人） / more than 1,000 persons ({0})",
+             "本人の数が1,000人以下 / 1,000 persons or fewer"),
+)
+
+
+def _cipher_problem(cipher: str) -> str | None:
+    """Why this cipher is not high-level, or None if it is."""
+    tokens = re.findall(r"[a-z]+|\d+", cipher.lower())  # "AES-256 XTS", "aes256-gcm", "XTS-AES 128" alike
+    for token, why in NOT_HIGH_LEVEL.items():
+        if token in tokens:
+            return why
+    for family, sizes in HIGH_LEVEL_CIPHERS.items():
+        after = tokens[tokens.index(family) + 1:][:1] if family in tokens else None
+        # A mode or no size is fine; an unknown size ("AES-512") is not the listed cipher.
+        if after is not None and not (after and after[0].isdigit() and after[0] not in sizes):
+            return None
+    return f"高度な暗号方式と認められない（{cipher or '不明'}） / not a recognised high-level cipher ({cipher or 'not stated'})"
+
+
+# Each check returns why 高度な暗号化 fails, or None; all must pass. Without encryption the later checks
+# (cipher, key) are moot, so assess keeps only the first reason then.
+EXEMPTION_CHECKS: tuple[Callable[[Facts], str | None], ...] = (
+    lambda f: "暗号化なし / not encrypted" if f.protection.encryption == "none" else None,
+    lambda f: _cipher_problem(f.protection.cipher.strip()),
+    lambda f: None if f.protection.key_stored_separately else "鍵が端末と一緒に保管 / key stored with the device",
+    lambda f: None if f.protection.encryption != "file_level" or f.all_data_in_encrypted_files else
+    "暗号化ファイル外にデータが残る可能性 / personal data may lie outside the encrypted files",
+)
+
+
+@dataclass(frozen=True)
+class _Findings:
+    facts: Facts
+    cases: tuple[int, ...]
+    case_reasons: tuple[str, ...]
+    exempt: bool
+    exemption: tuple[str, ...]  # why exempt, or every reason why not
+    high_risk: bool
+
+
+Verdict = tuple[bool, tuple[str, ...]]
+
+
+def _appi(fi: _Findings) -> Verdict:
+    if not fi.cases:
+        return False, ("第26条の4類型のいずれにも該当しない / none of the four Art. 26 cases applies",)
+    return (False, fi.case_reasons + fi.exemption + (NOT_REQUIRED_BY_ENCRYPTION,)) if fi.exempt else (
+        True, fi.case_reasons + fi.exemption)  # also say why encryption did not help
+
+
+def _notice(fi: _Findings, by_announcement: bool) -> Verdict:
+    required, reasons = _appi(fi)
+    if required and fi.facts.persons_contactable == by_announcement:  # one of the two, never both
+        return False, ("本人に通知できる / persons can be notified",) if by_announcement else (
+            "本人への通知が困難：公表で代替 / persons cannot be notified: public announcement instead",)
+    return required, reasons
+
+
+def _my_number(fi: _Findings) -> Verdict:
+    if "my_number" not in fi.facts.inventory.categories:
+        return False, ("特定個人情報なし / no My Number data",)
+    if fi.exempt:  # the My Number rules carry the same high-level encryption exclusion
+        return False, fi.exemption + (NOT_REQUIRED_BY_ENCRYPTION,)
+    return True, ("特定個人情報（my_number）を含む / includes My Number data",) + fi.exemption
+
+
+def _gdpr(fi: _Findings, persons: bool) -> Verdict:
+    if not fi.facts.inventory.eu_data_subjects:
+        return False, ("EU域内の本人のデータなし / no EU data subjects",)
+    if fi.exempt and persons:
+        return False, fi.exemption + ("暗号化により判読不能（第34条3項a） / data unintelligible: encrypted (Art. 34(3)(a))",)
+    if fi.exempt:  # key kept apart, so the finder cannot read it: the breach is unlikely to result in a risk
+        return False, fi.exemption + ("暗号化によりリスクの可能性は低い / unlikely to result in a risk: encrypted (Art. 33(1))",)
+    if persons:
+        return fi.high_risk, ("本人への高いリスク / high risk to the persons",) + fi.exemption if fi.high_risk else (
+            "本人への高いリスクなし / no high risk to the persons",)
+    if fi.facts.gdpr_unlikely_risk:
+        return False, ("リスクが生じる可能性は低い / unlikely to result in a risk (Art. 33(1))",)
+    return True, ("EU域内の本人のデータを含む / includes data of EU data subjects",) + fi.exemption
+
+
+Offset = Callable[[_Findings], timedelta | None]
+_never: Offset = lambda fi: None  # noqa: E731
+
+
+def _after(delta: timedelta) -> Offset:
+    return lambda fi: delta
+
+
+def _final(fi: _Findings) -> timedelta:
+    return FINAL_IMPROPER if 3 in fi.cases else FINAL
+
+
+class DutyRule(NamedTuple):
+    code: str
+    law: str
+    title_ja: str
+    title_en: str
+    verdict: Callable[[_Findings], Verdict]
+    target: Offset  # from aware_at
+    limit: Offset
+
+
+_APPI, _MYNA = "APPI Art. 26 (個人情報保護法第26条)", "My Number Act Art. 29-4 (番号法第29条の4)"
+DUTY_RULES: tuple[DutyRule, ...] = (
+    DutyRule("appi_ppc_preliminary", _APPI, "個人情報保護委員会への速報", "Preliminary report to the PPC",
+             _appi, _after(PROMPT_TARGET), _after(PROMPT_LIMIT)),
+    DutyRule("appi_ppc_final", _APPI, "個人情報保護委員会への確報", "Final report to the PPC", _appi, _never, _final),
+    DutyRule("appi_notify_persons", _APPI, "本人への通知", "Notice to the persons concerned",
+             lambda fi: _notice(fi, False), _after(PROMPT_TARGET), _never),
+    DutyRule("public_announcement", _APPI + " proviso", "公表・問合せ窓口の設置", "Public announcement and inquiry desk",
+             lambda fi: _notice(fi, True), _after(PROMPT_TARGET), _never),
+    DutyRule("my_number_report_preliminary", _MYNA, "特定個人情報の漏えい等の速報", "Preliminary My Number report to the PPC",
+             _my_number, _after(PROMPT_TARGET), _after(PROMPT_LIMIT)),
+    DutyRule("my_number_report_final", _MYNA, "特定個人情報の漏えい等の確報", "Final My Number report to the PPC",
+             _my_number, _never, _final),
+    DutyRule("gdpr_authority", "GDPR Art. 33", "監督機関への通知", "Notification of the supervisory authority",
+             lambda fi: _gdpr(fi, False), _never, _after(GDPR_AUTHORITY)),
+    DutyRule("gdpr_notify_persons", "GDPR Art. 34", "データ主体への通知", "Communication to the data subjects",
+             lambda fi: _gdpr(fi, True), _never, _never),
+)
+
+
+def assess(facts: Facts) -> Assessment:
+    """Every duty these facts trigger or not, with reasons and deadlines from aware_at."""
+    matched = [(rule, rule.match(facts)) for rule in APPI_CASES]
+    lines = [f"({r.number}) " + (r.applies.format(d) if d else r.absent) for r, d in matched]
+    cases = tuple(r.number for r, d in matched if d)
+    p = facts.protection
+    failures = [why for check in EXEMPTION_CHECKS if (why := check(facts))]
+    failures = failures[:1] if p.encryption == "none" else failures
+    exemption = tuple(failures) or (f"高度な暗号化（{p.cipher}）・鍵は別保管 / high-level encryption ({p.cipher}), key apart",)
+    high_risk = facts.gdpr_high_risk
+    if high_risk is None:  # default: the data APPI itself treats as most harmful (cases 1 and 2)
+        high_risk = bool({1, 2} & set(cases)) and not facts.gdpr_unlikely_risk
+    fi = _Findings(facts, cases, tuple(line for line, (_, d) in zip(lines, matched) if d), not failures, exemption, high_risk)
+    duties = []
+    for rule in DUTY_RULES:
+        required, reasons = rule.verdict(fi)
+        target, limit = (rule.target(fi), rule.limit(fi)) if required else (None, None)  # nothing is due otherwise
+        due = [None if offset is None else facts.aware_at + offset for offset in (target, limit)]
+        duties.append(Duty(rule.code, rule.law, required, *due, reasons, rule.title_ja, rule.title_en))
+    reasoning = (*lines, *exemption, *(f"{d.code}: {'required' if d.required else 'not required'}" for d in duties))
+    return Assessment(cases, not failures, tuple(duties), reasoning)
