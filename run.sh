@@ -14,7 +14,7 @@ if [ ! -f var/secrets.env ]; then  # generated once, kept out of git and out of 
 fi
 set -a; . var/secrets.env; set +a
 export PSYCOPG_WAIT_FUNC=wait_select
-export PYTHONWARNINGS="ignore::DeprecationWarning"  # eventlet announces its own deprecation on every start
+export PYTHONWARNINGS=ignore  # eventlet announces its own deprecation (a plain Warning) in every process
 CUSTODY=.venv/bin/custody
 FIRST_START=""; [ -n "${CUSTODY_DB_URL:-}" ] || [ -f var/custody.db ] || FIRST_START=1
 $CUSTODY db-upgrade

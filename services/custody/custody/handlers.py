@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -12,10 +12,10 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import LabelError, valid_tag, verify_payload
 from custody import audit, domain, outbox, views
 from custody.ledger import employee_by_card, get_asset
-from custody.models import Asset, Custody, Employee, OutboxMessage
+from custody.models import Asset, Custody, Employee
 
-_OPEN = (Custody.returned_at.is_(None),)
-_OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
+OPEN = (Custody.returned_at.is_(None),)
+OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
 
 
 def resolve_tag(label: str | None, tag: str | None, label_key: bytes) -> str:
@@ -32,7 +32,7 @@ def resolve_tag(label: str | None, tag: str | None, label_key: bytes) -> str:
 
 
 def open_custody(session: Session, asset_id: int) -> Custody | None:
-    return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *_OPEN))
+    return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *OPEN))
 
 
 def _may_take(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, card_hash: str | None,
@@ -43,7 +43,7 @@ def _may_take(session: Session, policy: domain.Policy, label_key: bytes, now: da
     employee = employee_by_card(session, card_hash)
     asset = get_asset(session, resolve_tag(label, tag, label_key))
     domain.check_asset_available(asset, open_custody(session, asset.id), policy)
-    held = session.scalar(select(func.count()).select_from(Custody).where(Custody.employee_id == employee.id, *_OPEN))
+    held = session.scalar(select(func.count()).select_from(Custody).where(Custody.employee_id == employee.id, *OPEN))
     domain.check_may_take(employee, asset, held, policy, now)
     return employee, asset, domain.due_time(asset.kind, policy, now, due_at)
 
@@ -149,56 +149,3 @@ def mark_lost(session: Session, tag: str, reason: str, actor: str, now: datetime
             occurred_at=now, tag=asset.tag, custody_id=record.id if record else None, reason=reason))
     session.commit()
     return views.asset_dict(asset)
-
-
-def overdue_candidates(session: Session, now: datetime, limit: int) -> list[int]:
-    return list(session.scalars(select(Custody.id).where(*_OPEN_NOT_OVERDUE, Custody.due_at <= now)
-                                .order_by(Custody.due_at).limit(limit)))
-
-
-def next_due(session: Session) -> datetime | None:
-    return session.scalar(select(func.min(Custody.due_at)).where(*_OPEN_NOT_OVERDUE))
-
-
-def mark_overdue(session: Session, custody_id: int, now: datetime) -> bool:
-    """Flag one checkout overdue and queue possible_loss_detected, once however many sweepers race."""
-    won = session.execute(update(Custody).where(Custody.id == custody_id, *_OPEN_NOT_OVERDUE)
-                          .values(overdue_at=now)).rowcount == 1
-    if not won:
-        session.rollback()
-        return False
-    record = session.get(Custody, custody_id)
-    asset, holder = record.asset, record.employee
-    if asset.status == "checked_out":
-        asset.status = "overdue"
-    audit.append(session, now, "system:sweep", "possible_loss_detected", "asset", asset.tag,
-                 {"custody_id": record.id, "due_at": record.due_at.isoformat()})
-    outbox.add(session, events.PossibleLossDetected.new(
-        occurred_at=now, asset=views.features(asset), data_inventory=views.inventory(asset),
-        protection=views.protection(asset), holder=views.person(holder),
-        manager=views.person(holder.manager), checkout=views.checkout_facts(record), detected_at=now))
-    session.commit()
-    return True
-
-
-def asset_with_history(session: Session, tag: str, limit: int = 50) -> dict:
-    asset = get_asset(session, tag)
-    history = session.scalars(select(Custody).where(Custody.asset_id == asset.id)
-                              .order_by(Custody.checked_out_at.desc()).limit(limit))
-    return views.asset_dict(asset) | {"history": [views.custody_dict(r) for r in history]}
-
-
-def list_open(session: Session, overdue_only: bool = False) -> list[dict]:
-    query = select(Custody).where(*_OPEN).order_by(Custody.due_at)
-    if overdue_only:
-        query = query.where(Custody.overdue_at.is_not(None))
-    return [views.custody_dict(r) for r in session.scalars(query)]
-
-
-def health(session: Session, now: datetime) -> dict:
-    oldest = session.scalar(select(func.min(OutboxMessage.occurred_at)).where(OutboxMessage.sent_at.is_(None)))
-    count = lambda *where: session.scalar(select(func.count()).select_from(Custody).where(*where))  # noqa: E731
-    return {"ok": True, "database": session.get_bind().dialect.name,
-            "outbox_pending": outbox.pending_count(session),
-            "outbox_oldest_pending_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
-            "checked_out": count(*_OPEN), "overdue": count(*_OPEN, Custody.overdue_at.is_not(None))}

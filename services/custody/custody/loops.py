@@ -10,7 +10,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.standalone.events import get_event_exchange
 
 from contracts.events import CUSTODY
-from custody import handlers, outbox
+from custody import outbox, sweep
 from custody.clock import utcnow
 from custody.dependencies import BackgroundLoop
 
@@ -66,13 +66,13 @@ class OverdueSweeper(BackgroundLoop):
     def tick(self) -> float:
         now = utcnow()
         with self.session() as session:
-            candidates = handlers.overdue_candidates(session, now, self.batch)
+            candidates = sweep.overdue_candidates(session, now, self.batch)
             session.commit()
-            flagged = sum(handlers.mark_overdue(session, cid, now) for cid in candidates)
+            flagged = sum(sweep.mark_overdue(session, cid, now) for cid in candidates)
             if flagged:
                 log.info("possible loss: %d checkout(s) passed their due time", flagged)
                 self.store.outbox_written()
-            nxt = handlers.next_due(session)
+            nxt = sweep.next_due(session)
             session.commit()
         if len(candidates) >= self.batch:
             return 0

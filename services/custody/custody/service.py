@@ -8,7 +8,7 @@ from nameko.rpc import rpc
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusal)
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
-from custody import audit, handlers, kiosks, ledger, views
+from custody import audit, handlers, kiosks, ledger, queries, views
 from custody.clock import utcnow
 from custody.dependencies import Config, DbSession
 from custody.loops import OutboxRelay, OverdueSweeper
@@ -141,22 +141,22 @@ class CustodyService:
     @refusals
     def get_asset(self, tag: str) -> dict:
         """An asset with its custody history, newest first."""
-        return handlers.asset_with_history(self.db, tag)
+        return queries.asset_with_history(self.db, tag)
 
     @rpc
     def list_checked_out(self) -> list[dict]:
         """Every open checkout, earliest due first."""
-        return handlers.list_open(self.db)
+        return queries.list_open(self.db)
 
     @rpc
     def list_overdue(self) -> list[dict]:
         """Open checkouts whose due time has passed."""
-        return handlers.list_open(self.db, overdue_only=True)
+        return queries.list_open(self.db, overdue_only=True)
 
     @rpc
     def health(self) -> dict:
         """Liveness plus the figures ops watch: events waiting to be published, what is out and overdue."""
-        return handlers.health(self.db, utcnow())
+        return queries.health(self.db, utcnow())
 
     @rpc
     def verify_audit_chain(self) -> dict:
