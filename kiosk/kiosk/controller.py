@@ -50,7 +50,8 @@ class Controller:
                             "language": found.get("language"), "offline": False}
             except CustodyRefusal as refusal:
                 return self._result("refused", refusal=refusal.to_dict())
-            except CustodyUnavailable:
+            except CustodyUnavailable as exc:
+                self.syncer.note_reachable(False, exc)
                 cached = next((e for e in self.journal.roster()["employees"] if e["card_hash"] == hashed), None)
                 if cached is None:
                     return self._result("refused", refusal=CustodyRefusal("card_unknown").to_dict(), offline=True)
@@ -69,7 +70,8 @@ class Controller:
                 preview = self.client.call("preview_scan", card_hash=holder, **scan)
             except CustodyRefusal as refusal:
                 return self._result("refused", refusal=refusal.to_dict())
-            except CustodyUnavailable:
+            except CustodyUnavailable as exc:
+                self.syncer.note_reachable(False, exc)
                 return self._offline_scan(scan, employee)
             if preview["action"] == "return":
                 return self._act("return", scan | {"card_hash": holder}, asset=preview["asset"])

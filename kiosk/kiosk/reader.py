@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import traceback
 from enum import Enum
 from typing import Any, Callable
@@ -72,11 +73,16 @@ class CardReaderLoop(threading.Thread):
     def stop(self, timeout: float = 2.0) -> None:
         """Ask the loop to end and wait for it (a pending wait is cancelled at once)."""
         self._stopping.set()
-        with self._ctx_lock:
-            if self._ctx is not None:
-                scard.SCardCancel(self._ctx)  # wakes SCardGetStatusChange with SCARD_E_CANCELLED
-        if self.is_alive() and threading.current_thread() is not self:
-            self.join(timeout)
+        if threading.current_thread() is self:
+            return
+        deadline = time.monotonic() + timeout
+        while self.is_alive() and time.monotonic() < deadline:
+            # wakes SCardGetStatusChange with SCARD_E_CANCELLED; repeated, since the loop may
+            # be just about to enter a new wait when the first cancel comes
+            with self._ctx_lock:
+                if self._ctx is not None:
+                    scard.SCardCancel(self._ctx)
+            self.join(0.05)
 
     def run(self) -> None:
         """Thread body: retry forever until stop(); no error ends the loop."""

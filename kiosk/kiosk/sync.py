@@ -47,25 +47,26 @@ class Syncer(threading.Thread):
                     continue
                 except CustodyUnavailable as exc:
                     self.journal.attempted(entry.seq)
-                    self._set_online(False, exc)
+                    self.note_reachable(False, exc)
                     return
                 self.journal.settle(entry.seq, "done", {"custody_id": outcome.get("custody_id"),
                                                          "due_at": outcome.get("due_at"),
                                                          "recovered": outcome.get("recovered", False)})
-            self._set_online(True)
+            self.note_reachable(True)
             self.last_sync = time.time()
 
     def refresh_roster(self) -> None:
         try:
             self.journal.save_roster(self.client.call("kiosk_roster"))
             self._roster_at = time.monotonic()
-            self._set_online(True)
+            self.note_reachable(True)
         except CustodyUnavailable as exc:
-            self._set_online(False, exc)
+            self.note_reachable(False, exc)
         except CustodyRefusal as refusal:  # e.g. the kiosk was disabled
             log.error("custody refused the roster: %s", refusal.code)
 
-    def _set_online(self, online: bool, reason: Exception | None = None) -> None:
+    def note_reachable(self, online: bool, reason: Exception | None = None) -> None:
+        """Record whether custody answered (the status bar shows it); any caller may report."""
         if online != self.online:
             log.info("custody %s%s", "reachable" if online else "unreachable", f" ({reason})" if reason else "")
             self.online = online

@@ -2,12 +2,18 @@
 
 Debian's vsmartcard-vpcd installs /etc/reader.conf.d/vpcd (``CHANNELID 0x8C7B``): pcscd then
 shows "Virtual PCD 00 00" (cards connect to TCP 35963) and "Virtual PCD 00 01" (35964).
-Usable without pytest: ``d = PcscDaemon(); d.start(); ...; d.stop()``.
+Usable without pytest: ``with PcscDaemon() as d: ...``.
+
+pcscd is one per machine (/run/pcscd, TCP 35963/35964): two test runs at once would kill
+each other's pcscd. A PcscDaemon holds an flock on LOCK_PATH from its first start() to
+close(), so a second run waits for the first instead.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
+import sys
 import signal
 import subprocess
 import tempfile
@@ -22,28 +28,47 @@ VPCD_CONF = Path("/etc/reader.conf.d/vpcd")
 INSTALL_HINT = "run scripts/install_kiosk_deps.sh .venv/bin/python"
 
 
+PID_FILE = Path("/run/pcscd/pcscd.pid")
+LOCK_PATH = Path(tempfile.gettempdir()) / "kiosk-test-pcscd.lock"
+
+
+def _is_live_pcscd(pid: int) -> bool:
+    """True if pid is a pcscd that has not exited (a zombie has, though kill(pid, 0) says yes)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    comm, state = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2]
+    return comm == "pcscd" and state not in "ZX"
+
+
 def _pcscd_pids() -> list[int]:
     """PIDs of every running pcscd (read from /proc: no pkill by name)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "pcscd":
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
-    return pids
+    return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and _is_live_pcscd(int(e.name))]
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _is_live_pcscd(pid):
             return True
         time.sleep(0.05)
     return False
+
+
+def _remove_stale_pid_file() -> None:
+    """Delete pcscd's pid file if it names no live pcscd.
+
+    pcscd refuses to start while its pid file names a live process (it only checks
+    kill(pid, 0)); a pcscd killed hard leaves the file, and on a busy machine the PID is
+    soon reused by some other process.
+    """
+    try:
+        pid = int(PID_FILE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    if not _is_live_pcscd(pid):
+        PID_FILE.unlink(missing_ok=True)
 
 
 def _terminate(pid: int) -> None:
@@ -76,9 +101,29 @@ class PcscDaemon:
     reader_name = VPCD_READER
     port = VPCD_PORT
 
-    def __init__(self) -> None:
+    def __init__(self, lock_timeout: float = 600.0) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = Path(tempfile.gettempdir()) / "kiosk-test-pcscd.log"
+        self.lock_timeout = lock_timeout
+        self._lock_fd: int | None = None
+
+    def _lock(self) -> None:
+        """Take the machine-wide pcscd lock, waiting while another run holds it."""
+        fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o666)
+        deadline, told = time.monotonic() + self.lock_timeout, False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    os.close(fd)
+                    raise TimeoutError(f"another run kept pcscd ({LOCK_PATH}) for {self.lock_timeout} s") from None
+                if not told:
+                    print(f"waiting for another run's pcscd to finish ({LOCK_PATH})", file=sys.stderr)
+                    told = True
+                time.sleep(0.5)  # non-blocking + sleep: a blocking flock would freeze eventlet's hub
+        self._lock_fd = fd
 
     @property
     def pid(self) -> int | None:
@@ -89,15 +134,22 @@ class PcscDaemon:
         """Start pcscd (killing any other one first) and wait until the virtual reader shows."""
         if self.pid is not None:
             return
+        if self._lock_fd is None:
+            self._lock()
         # a second pcscd cannot bind /run/pcscd/pcscd.comm; one from systemd would also own
         # the readers. (Where systemd's pcscd.socket is active it restarts pcscd on demand:
         # `systemctl stop pcscd.socket pcscd` first on such a machine.)
         for pid in _pcscd_pids():
             _terminate(pid)
+        _remove_stale_pid_file()
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(["pcscd", "--foreground", "--error"], stdout=log, stderr=log,
                                          stdin=subprocess.DEVNULL)
-        self.wait_for_reader(timeout)
+        try:
+            self.wait_for_reader(timeout)
+        except Exception:
+            self.stop()
+            raise
 
     def wait_for_reader(self, timeout: float = 10.0) -> None:
         """Poll readers() until the vpcd reader is listed."""
@@ -113,13 +165,19 @@ class PcscDaemon:
             except (BaseSCardException, SmartcardException):
                 pass  # pcscd not answering yet
             if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"pcscd exited with {self.proc.returncode}; see {self.log_path}")
+                raise RuntimeError(f"pcscd exited with {self.proc.returncode}: {self._log_tail()}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no reader {self.reader_name!r} after {timeout} s; see {self.log_path}")
+                raise TimeoutError(f"no reader {self.reader_name!r} after {timeout} s: {self._log_tail()}")
             time.sleep(0.05)
 
+    def _log_tail(self) -> str:
+        try:
+            return " | ".join(self.log_path.read_text(errors="replace").splitlines()[-5:]) + f" ({self.log_path})"
+        except OSError:
+            return str(self.log_path)
+
     def stop(self) -> None:
-        """SIGTERM our pcscd by PID and wait for it to exit."""
+        """SIGTERM our pcscd by PID and wait for it to exit (the lock is kept: see close())."""
         if self.proc is None:
             return
         # our own child: wait() reaps it (a zombie would still answer os.kill(pid, 0))
@@ -131,8 +189,15 @@ class PcscDaemon:
             self.proc.wait()
         self.proc = None
 
+    def close(self) -> None:
+        """Stop pcscd and let other runs have it."""
+        self.stop()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the last descriptor drops the flock
+            self._lock_fd = None
+
     def restart(self) -> None:
-        """Stop and start again."""
+        """Stop and start again (keeping the lock)."""
         self.stop()
         self.start()
 
@@ -141,7 +206,7 @@ class PcscDaemon:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.close()
 
 
 @pytest.fixture(scope="session")
@@ -151,9 +216,11 @@ def pcscd_session():
     if why:
         pytest.skip(why)
     daemon = PcscDaemon()
-    daemon.start()
-    yield daemon
-    daemon.stop()
+    try:
+        daemon.start()
+        yield daemon
+    finally:
+        daemon.close()
 
 
 @pytest.fixture

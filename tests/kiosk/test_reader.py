@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "kiosk"))  # until kiosk/ is an installed package
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "kiosk"))  # in case kiosk/ is not pip install -e
 
 from kiosk.reader import CardReaderLoop, ReaderStatus  # noqa: E402
 from tests.kiosk.pcsc import PcscDaemon  # noqa: E402
@@ -145,7 +145,10 @@ def test_stopping_pcscd_gives_service_down_and_the_same_loop_recovers_when_it_is
     assert VirtualCard(UID_B).tap()
     assert rec.wait_taps(2)
     assert rec.taps == [UID_A, UID_B]
-    assert [s for s, _ in rec.statuses] == [ReaderStatus.CONNECTED, ReaderStatus.SERVICE_DOWN, ReaderStatus.CONNECTED]
+    seen = [s for s, _ in rec.statuses]
+    # a pcscd still starting may list no readers for a moment: NO_READER in between is fine
+    assert seen[0] is seen[-1] is ReaderStatus.CONNECTED and ReaderStatus.SERVICE_DOWN in seen
+    assert set(seen[1:-1]) <= {ReaderStatus.SERVICE_DOWN, ReaderStatus.NO_READER}, seen
 
 
 def test_a_filter_matching_no_reader_gives_no_reader_at_low_cpu(start_loop):
