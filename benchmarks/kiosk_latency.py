@@ -12,6 +12,7 @@ RPC from the kiosk's own client.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -84,6 +85,9 @@ def main() -> int:
             for n in range(args.runs):
                 page.evaluate("window.__seen = {}")
                 card = VirtualCard(SATO_UID)
+                # pcscd polls the reader every ~400 ms: a random pause samples every phase of
+                # that cycle instead of locking onto one
+                time.sleep(random.uniform(0, 0.4))
                 start = time.time()
                 card.insert()
                 card.wait_read()
@@ -103,8 +107,9 @@ def main() -> int:
                 rpc.append(time.time() - t)
                 print(f"  run {n + 1}/{args.runs}", end="\r", file=sys.stderr, flush=True)
             browser.close()
+        print(file=sys.stderr)
         server.stop()
-        print("\nkiosk latency (800x480, Chromium headless, 2 cores)")
+        print("kiosk latency (800x480, Chromium headless, 2 cores)")
         print(summary("tap: card connected -> name on screen", tap))
         print(summary("  baseline: card connected -> UID read (pcscd)", read))
         print(summary("scan: Enter -> confirmation screen", scan))

@@ -12,7 +12,7 @@ TEXTS = {
     "keypad_ok": ("決定", "OK"),
     "keypad_clear": ("消去", "Clear"),
     "confirm_title": ("この備品を持ち出しますか？", "Take this item out?"),
-    "confirm_offline": ("オフラインです：持ち出しか返却かを選んでください", "Offline: are you taking it out or returning it?"),
+    "confirm_offline": ("オフライン：持ち出しか返却かを選択", "Offline: taking it out or returning it?"),
     "due_label": ("返却期限", "Return by"),
     "due_after_sync": ("返却期限は同期後に確定します", "The due time is set when the record is synced"),
     "take": ("持ち出す", "Take out"),
