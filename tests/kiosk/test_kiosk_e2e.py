@@ -74,8 +74,10 @@ def shot(page, name: str):
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
-def custody_rpc(rabbit_config):
-    return ClusterRpcProxy({"AMQP_URI": rabbit_config["AMQP_URI"]}, timeout=10)
+def ledger_asset(rabbit_config, tag: str) -> dict:
+    """What custody's ledger says about an asset now."""
+    with ClusterRpcProxy({"AMQP_URI": rabbit_config["AMQP_URI"]}, timeout=10) as cluster:
+        return cluster.custody.get_asset(tag)
 
 
 def scan(page, text: str):
@@ -95,8 +97,7 @@ def test_tap_scan_confirm_takes_the_laptop_out(page, rabbit_config):
     page.click("[data-action='checkout']")
     page.wait_for_selector("text=持ち出しを記録しました")
     shot(page, "04-checked-out")
-    with custody_rpc(rabbit_config) as cluster:
-        asset = cluster.custody.get_asset("LT-0001")
+    asset = ledger_asset(rabbit_config, "LT-0001")
     assert asset["status"] == "checked_out" and asset["history"][0]["holder"]["name"] == "佐藤 花子"
     assert asset["history"][0]["checkout_kiosk_id"] == "kiosk-3F"
 
@@ -111,8 +112,7 @@ def test_return_is_just_a_scan(page, rabbit_config):
     scan(page, label("LT-0001"))
     page.wait_for_selector("text=返却を記録しました")
     shot(page, "05-returned")
-    with custody_rpc(rabbit_config) as cluster:
-        asset = cluster.custody.get_asset("LT-0001")
+    asset = ledger_asset(rabbit_config, "LT-0001")
     assert asset["status"] == "available" and asset["history"][0]["returned_by"] is None
 
 
