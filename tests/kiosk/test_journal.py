@@ -26,12 +26,18 @@ from tests.kiosk.stack import CARD_KEY, SATO_UID, label, seed
 
 
 @pytest.fixture
-def settings(rabbit_config, db_url, tmp_path):
-    proc = CustodyProcess(rabbit_config["AMQP_URI"], db_url, tmp_path / "custody.log").wait_ready()
+def custody(rabbit_config, db_url, tmp_path):
+    procs = [CustodyProcess(rabbit_config["AMQP_URI"], db_url, tmp_path / "custody.log").wait_ready()]
+    yield procs
+    for proc in procs:
+        proc.stop()
+
+
+@pytest.fixture
+def settings(custody, rabbit_config, tmp_path):
     secret = seed(rabbit_config["AMQP_URI"])
-    yield KioskSettings(kiosk_id="kiosk-3F", kiosk_secret=secret, card_key=CARD_KEY,
-                        amqp_uri=rabbit_config["AMQP_URI"], journal_path=str(tmp_path / "journal.db"))
-    proc.stop()
+    return KioskSettings(kiosk_id="kiosk-3F", kiosk_secret=secret, card_key=CARD_KEY, rpc_timeout=2,
+                         amqp_uri=rabbit_config["AMQP_URI"], journal_path=str(tmp_path / "journal.db"))
 
 
 def checkouts(engine) -> int:
@@ -94,3 +100,16 @@ def test_entries_replay_in_the_order_they_happened(settings, engine):
     with Session(engine) as s:
         records = s.scalars(select(Custody).order_by(Custody.id)).all()
     assert [r.returned_at is None for r in records] == [False, True]
+
+
+def test_entries_wait_while_custody_is_down_and_go_through_once_it_is_back(settings, custody, rabbit_config,
+                                                                            db_url, tmp_path, engine):
+    journal = Journal(settings.journal_path, settings.kiosk_id)
+    syncer = Syncer(journal, CustodyClient(settings))
+    custody[0].kill()  # the broker is up, the custody service is not
+    journal.add("checkout", checkout_payload())
+    syncer.flush()
+    assert journal.counts() == {"pending": 1} and syncer.online is False
+    custody.append(CustodyProcess(rabbit_config["AMQP_URI"], db_url, tmp_path / "custody-2.log").wait_ready())
+    syncer.flush()
+    assert journal.counts() == {"done": 1} and syncer.online is True and checkouts(engine) == 1
