@@ -1,0 +1,1 @@
+"""Notifications: render event e-mails from templates and send them over SMTP."""

@@ -1,0 +1,65 @@
+"""Codes from the contracts said in words, per language, and times shown in Tokyo time."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+LANGUAGES = ("ja", "en")
+DEFAULT_LANG = "ja"
+
+WORDS: dict[str, dict[str, str]] = {
+    "ja": {
+        "laptop": "ノートPC", "smartphone": "スマートフォン", "tablet": "タブレット",
+        "usb_storage": "USBメモリ", "other": "その他",
+        "name": "氏名", "email": "メールアドレス", "phone": "電話番号", "address": "住所",
+        "birth_date": "生年月日", "credit_card": "クレジットカード番号", "bank_account": "銀行口座番号",
+        "health": "要配慮個人情報（健康）", "sensitive": "要配慮個人情報",
+        "my_number": "個人番号（マイナンバー）", "login_credentials": "ログイン情報（ID・パスワード）",
+        "none": "なし（暗号化されていません）", "full_disk": "ディスク全体の暗号化", "file_level": "ファイル単位の暗号化",
+    },
+    "en": {
+        "laptop": "laptop", "smartphone": "smartphone", "tablet": "tablet",
+        "usb_storage": "USB storage", "other": "other",
+        "name": "name", "email": "e-mail address", "phone": "phone number", "address": "postal address",
+        "birth_date": "date of birth", "credit_card": "credit card number", "bank_account": "bank account number",
+        "health": "health (sensitive)", "sensitive": "sensitive personal data",
+        "my_number": "My Number (individual number)", "login_credentials": "login credentials",
+        "none": "none (not encrypted)", "full_disk": "full-disk encryption", "file_level": "file-level encryption",
+    },
+}
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_YES_NO = {"ja": ("あり", "なし"), "en": ("yes", "no")}
+_LIST_SEP = {"ja": "、", "en": ", "}
+_NOTHING = {"ja": "なし", "en": "none"}
+
+
+def word(code: str, lang: str) -> str:
+    """A contract code in words; an unknown code is shown as it is rather than dropped."""
+    return WORDS.get(lang, WORDS[DEFAULT_LANG]).get(code, code)
+
+
+def words(codes, lang: str) -> str:
+    """A list of codes in words, joined as the language writes lists."""
+    return _LIST_SEP.get(lang, "、").join(word(c, lang) for c in codes) or _NOTHING.get(lang, "なし")
+
+
+def when(moment: datetime, lang: str) -> str:
+    """A moment in Tokyo time: ``11月30日 18:00`` or ``30 Nov 18:00``."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the contracts carry aware UTC times")
+    t = moment.astimezone(TOKYO)
+    if lang == "en":
+        return f"{t.day} {_MONTHS_EN[t.month - 1]} {t:%H:%M}"
+    return f"{t.month}月{t.day}日 {t:%H:%M}"
+
+
+def yes_no(flag: bool, lang: str) -> str:
+    """A flag as あり/なし or yes/no."""
+    yes, no = _YES_NO.get(lang, _YES_NO[DEFAULT_LANG])
+    return yes if flag else no
+
+
+def count(n: int) -> str:
+    """A number with thousands separators, as both languages write it."""
+    return f"{n:,}"
