@@ -93,6 +93,8 @@ def test_tap_scan_confirm_takes_the_laptop_out(page, rabbit_config):
     scan(page, label("LT-0001"))
     page.wait_for_selector(".confirm >> text=VJPK11C12N")
     assert "返却期限" in page.inner_text(".confirm")
+    button = page.locator("[data-action='checkout']").bounding_box()
+    assert button["y"] + button["height"] <= 480 and button["height"] >= 60  # whole, and big enough for a glove
     shot(page, "03-confirm")
     page.click("[data-action='checkout']")
     page.wait_for_selector("text=持ち出しを記録しました")
@@ -187,3 +189,34 @@ def test_offline_checkout_is_kept_and_reaches_custody_exactly_once(page, kiosk, 
         records = s.scalars(select(Custody)).all()
         assert len(records) == 1 and records[0].employee.name == "佐藤 花子"
         assert records[0].checkout_request_id.startswith("kiosk-3F:")
+
+
+def test_offline_return_without_a_card_is_kept_and_synced(page, kiosk, link, rabbit_config):
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector(".greeted")
+    scan(page, label("LT-0001"))
+    page.click("[data-action='checkout']")
+    page.wait_for_selector("text=持ち出しを記録しました")
+    page.wait_for_selector(".idle", timeout=10000)
+    link.cut()
+    scan(page, label("LT-0001"))  # anonymous scan while offline: only a return is possible
+    page.wait_for_selector("text=端末に保存しました", timeout=15000)
+    assert ledger_asset(rabbit_config, "LT-0001")["status"] == "checked_out"
+    link.restore()
+    journal = kiosk.app.extensions["journal"]
+    wait_until(lambda: journal.counts() == {"done": 2}, timeout=20)
+    assert ledger_asset(rabbit_config, "LT-0001")["status"] == "available"
+
+
+def test_screens_fit_the_larger_1280x800_display(browser, kiosk):
+    big = browser.new_page(viewport={"width": 1280, "height": 800})
+    big.goto(kiosk.url)
+    big.wait_for_selector("[data-reader='connected']")
+    with VirtualCard(SATO_UID):
+        big.wait_for_selector(".greeted")
+    scan(big, label("LT-0001"))
+    big.wait_for_selector(".confirm")
+    button = big.locator("[data-action='checkout']").bounding_box()
+    assert button["y"] + button["height"] <= 800 and button["height"] >= 60  # on screen, easy to hit
+    shot(big, "12-confirm-1280x800")
+    big.close()
