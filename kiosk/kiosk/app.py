@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
@@ -66,7 +68,6 @@ def render_update(app: Flask, screen: Screen) -> dict:
 
 
 def _local(iso: str | None, zone: str) -> str:
-    from datetime import datetime
     if not iso:
         return ""
     return datetime.fromisoformat(iso).astimezone(ZoneInfo(zone)).strftime("%m/%d %H:%M")
@@ -75,7 +76,7 @@ def _local(iso: str | None, zone: str) -> str:
 def _start_ticker(controller: Controller) -> None:
     def run():
         while True:
-            threading.Event().wait(0.5)
+            time.sleep(0.5)
             try:
                 controller.tick()
             except Exception:
