@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from tests.conftest import LABEL_SECRET
@@ -41,7 +40,7 @@ class CustodyProcess:
                     with ServiceRpcProxy("custody", {"AMQP_URI": self.amqp_uri}, timeout=2) as rpc:
                         rpc.list_overdue()
                     return self
-                except (UnknownService, Exception):
+                except Exception:  # not consuming yet (UnknownService, time-out): try again
                     pass
             time.sleep(0.1)
         raise TimeoutError(f"custody not ready in {timeout}s:\n{self.log_text()}")

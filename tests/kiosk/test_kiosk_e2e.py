@@ -104,13 +104,18 @@ def test_tap_scan_confirm_takes_the_laptop_out(page, rabbit_config):
     assert asset["history"][0]["checkout_kiosk_id"] == "kiosk-3F"
 
 
-def test_return_is_just_a_scan(page, rabbit_config):
+def check_out_laptop_as_sato(page):
+    """Sato takes the laptop out at the kiosk and the screen goes back to idle."""
     with VirtualCard(SATO_UID):
         page.wait_for_selector(".greeted")
     scan(page, label("LT-0001"))
     page.click("[data-action='checkout']")
     page.wait_for_selector("text=持ち出しを記録しました")
     page.wait_for_selector(".idle", timeout=10000)
+
+
+def test_return_is_just_a_scan(page, rabbit_config):
+    check_out_laptop_as_sato(page)
     scan(page, label("LT-0001"))
     page.wait_for_selector("text=返却を記録しました")
     shot(page, "05-returned")
@@ -192,12 +197,7 @@ def test_offline_checkout_is_kept_and_reaches_custody_exactly_once(page, kiosk, 
 
 
 def test_offline_return_without_a_card_is_kept_and_synced(page, kiosk, link, rabbit_config):
-    with VirtualCard(SATO_UID):
-        page.wait_for_selector(".greeted")
-    scan(page, label("LT-0001"))
-    page.click("[data-action='checkout']")
-    page.wait_for_selector("text=持ち出しを記録しました")
-    page.wait_for_selector(".idle", timeout=10000)
+    check_out_laptop_as_sato(page)
     link.cut()
     scan(page, label("LT-0001"))  # anonymous scan while offline: only a return is possible
     page.wait_for_selector("text=端末に保存しました", timeout=15000)

@@ -44,10 +44,6 @@ class DataInventory(Frozen):
     approx_persons: int = Field(default=0, ge=0)
     eu_data_subjects: bool = False
 
-    @property
-    def holds_customer_data(self) -> bool:
-        return bool(self.categories or self.customer_ids or self.approx_persons)
-
 
 class Protection(Frozen):
     encryption: Encryption = "none"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from contracts.events import Event
@@ -49,5 +49,4 @@ def release(session: Session, owner: str) -> None:
 
 
 def pending_count(session: Session) -> int:
-    from sqlalchemy import func
     return session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
