@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contracts.cards import card_hash
+from contracts.errors import CustodyRefusal
 from contracts.labels import make_payload
 from custody.models import Asset, AuditEntry, Custody, OutboxMessage
 from custody.service import CustodyService
@@ -36,6 +37,18 @@ def custody(container_factory, service_config):
 def rpc(custody, service_config):
     with ServiceRpcProxy("custody", service_config, timeout=10) as proxy:
         yield proxy
+
+
+def at_once(service_config: dict, *calls):
+    """Run each call(proxy) on its own RPC connection at the same moment; refusals come back as their codes."""
+    def attempt(call):
+        with ServiceRpcProxy("custody", service_config, timeout=10) as proxy:
+            try:
+                return call(proxy)
+            except CustodyRefusal as refusal:
+                return refusal.code
+
+    return [gt.wait() for gt in [eventlet.spawn(attempt, call) for call in calls]]
 
 
 class EventLog:

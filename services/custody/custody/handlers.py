@@ -61,14 +61,23 @@ def preview_scan(session: Session, policy: domain.Policy, label_key: bytes, now:
             "employee": views.employee_dict(employee)}
 
 
+def _checkout_done(session: Session, request_id: str | None) -> dict | None:
+    done = request_id and session.scalar(select(Custody).where(Custody.checkout_request_id == request_id))
+    return views.custody_dict(done) | {"asset": views.asset_dict(done.asset), "replayed": True} if done else None
+
+
+def _return_done(session: Session, request_id: str | None) -> dict | None:
+    done = request_id and session.scalar(select(Custody).where(Custody.return_request_id == request_id))
+    return (views.custody_dict(done) | {"recovered": done.overdue_at is not None, "asset": views.asset_dict(done.asset),
+                                        "replayed": True}) if done else None
+
+
 def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, *,
              card_hash: str, kiosk_id: str, label: str | None = None, tag: str | None = None,
              due_at: datetime | None = None, purpose: str = "", request_id: str | None = None) -> dict:
     """Hand an asset to the employee holding the card, or refuse with the reason; a repeated request_id is a no-op."""
-    if request_id:
-        done = session.scalar(select(Custody).where(Custody.checkout_request_id == request_id))
-        if done is not None:
-            return views.custody_dict(done) | {"asset": views.asset_dict(done.asset), "replayed": True}
+    if (done := _checkout_done(session, request_id)) is not None:
+        return done
     employee, asset, due = _may_take(session, policy, label_key, now, card_hash, label, tag, due_at)
     record = Custody(asset=asset, employee=employee, checked_out_at=now, checkout_kiosk_id=kiosk_id,
                      due_at=due, purpose=purpose[:500], checkout_request_id=request_id or None)
@@ -76,8 +85,10 @@ def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: dat
     asset.status = "checked_out"
     try:
         session.flush()
-    except IntegrityError:  # another kiosk took it in the same instant
+    except IntegrityError:  # another kiosk took it in the same instant, or this very request arrived twice at once
         session.rollback()
+        if (done := _checkout_done(session, request_id)) is not None:
+            return done
         asset = get_asset(session, asset.tag)
         domain.check_asset_available(asset, open_custody(session, asset.id), policy)
         raise
@@ -104,12 +115,11 @@ def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id:
                  label: str | None = None, tag: str | None = None, card_hash: str | None = None,
                  request_id: str | None = None) -> dict:
     """Close the open checkout; a return by someone else, or of an overdue asset, is recorded as such."""
-    if request_id:
-        done = session.scalar(select(Custody).where(Custody.return_request_id == request_id))
-        if done is not None:
-            return views.custody_dict(done) | {"recovered": done.overdue_at is not None,
-                                                "asset": views.asset_dict(done.asset), "replayed": True}
-    asset = get_asset(session, resolve_tag(label, tag, label_key))
+    if (done := _return_done(session, request_id)) is not None:
+        return done
+    asset = get_asset(session, resolve_tag(label, tag, label_key), lock=True)
+    if (done := _return_done(session, request_id)) is not None:  # the same request, finished while we waited
+        return done
     record = open_custody(session, asset.id)
     if record is None and asset.status != "lost":
         raise CustodyRefusal("asset_not_out", {"tag": asset.tag})

@@ -16,8 +16,10 @@ from custody.schemas import AssetInput, EmployeeInput, parse
 _ASSET_FIELDS = tuple(AssetInput.model_fields)
 
 
-def get_asset(session: Session, tag: str) -> Asset:
-    asset = session.scalar(select(Asset).where(Asset.tag == str(tag).strip().upper()))
+def get_asset(session: Session, tag: str, lock: bool = False) -> Asset:
+    """The asset by tag; lock=True holds its row until commit, so acts on one asset go one at a time."""
+    query = select(Asset).where(Asset.tag == str(tag).strip().upper())
+    asset = session.scalar(query.with_for_update() if lock else query)
     if asset is None:
         raise CustodyRefusal("asset_unknown", {"tag": tag})
     return asset

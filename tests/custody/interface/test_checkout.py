@@ -5,7 +5,7 @@ import pytest
 
 from contracts.errors import CustodyRefusal
 from contracts.events import parse_event
-from tests.custody.conftest import at, LAPTOP, card, label, ledger_state
+from tests.custody.conftest import at, at_once, LAPTOP, card, label, ledger_state
 
 
 def test_checkout_hands_out_asset_and_emits_event(rpc, people, event_log):
@@ -105,19 +105,14 @@ def test_card_lookup_greets_the_holder_and_never_returns_the_hash(rpc, people):
 
 
 def test_two_kiosks_racing_for_one_asset_give_it_to_exactly_one(rpc, people, engine, service_config):
-    import eventlet
-    from nameko.standalone.rpc import ServiceRpcProxy
     rpc.register_asset(LAPTOP)
 
     def attempt(who):
-        with ServiceRpcProxy("custody", service_config, timeout=10) as proxy:
-            try:
-                out = proxy.checkout(card_hash=people[who], **at("k1" if who == "sato" else "k2"), label=label("LT-0001"))
-                return out["holder"]["name"]
-            except CustodyRefusal as refusal:
-                return refusal.code
+        def call(proxy):
+            out = proxy.checkout(card_hash=people[who], **at("k1" if who == "sato" else "k2"), label=label("LT-0001"))
+            return out["holder"]["name"]
+        return call
 
-    outcomes = [eventlet.spawn(attempt, who) for who in ("sato", "manager")]
-    results = sorted(gt.wait() for gt in outcomes)
+    results = sorted(at_once(service_config, attempt("sato"), attempt("manager")))
     assert results[0] == "asset_already_out" and results[1] in ("佐藤 花子", "田中 一郎")
     assert ledger_state(engine)["open"] == 1

@@ -5,7 +5,7 @@ import pytest
 
 from contracts.errors import CustodyRefusal
 from contracts.events import parse_event
-from tests.custody.conftest import LAPTOP, at, card, label, ledger_state
+from tests.custody.conftest import LAPTOP, at, at_once, card, label, ledger_state
 
 
 def refusal_of(call, **kwargs) -> CustodyRefusal:
@@ -75,6 +75,27 @@ def test_a_replayed_return_is_applied_once(rpc, people, engine):
     first = rpc.return_asset(**at("k1"), label=label("LT-0001"), request_id="kiosk-3F:0002")
     again = rpc.return_asset(**at("k1"), label=label("LT-0001"), request_id="kiosk-3F:0002")
     assert again["replayed"] is True and again["returned_at"] == first["returned_at"]
+
+
+def test_one_request_arriving_twice_at_the_same_moment_is_applied_once(rpc, people, engine, event_log,
+                                                                         service_config):
+    """A kiosk's replay can meet the original call that sat queued while custody was down."""
+    rpc.register_asset(LAPTOP)
+
+    def take(proxy):
+        return proxy.checkout(**at("k1"), card_hash=people["sato"], label=label("LT-0001"), request_id="k1:race-1")
+
+    def give_back(proxy):
+        return proxy.return_asset(**at("k1"), label=label("LT-0001"), request_id="k1:race-2")
+
+    taken = at_once(service_config, take, take, take)
+    assert len({out["custody_id"] for out in taken}) == 1, taken
+    assert sorted(out["replayed"] for out in taken) == [False, True, True]
+    returned = at_once(service_config, give_back, give_back, give_back)
+    assert len({out["returned_at"] for out in returned}) == 1, returned
+    assert ledger_state(engine)["custody"] == 1 and ledger_state(engine)["open"] == 0
+    kinds = [kind for kind, _ in event_log.collect(1.0)]
+    assert kinds.count("asset_checked_out") == 1 and kinds.count("asset_returned") == 1
 
 
 def test_offline_checkout_keeps_the_time_it_happened_and_is_overdue_at_once_if_due_passed(rpc, people, event_log):
