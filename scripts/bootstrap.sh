@@ -36,7 +36,7 @@ if [ ! -f "$STAMP" ] || [ "$ROOT/requirements.txt" -nt "$STAMP" ] \
   say "installing pinned Python packages"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps \
-    -e "$ROOT/services/contracts" -e "$ROOT/services/custody" -e "$ROOT/services/incident" -e "$ROOT/services/notify" -e "$ROOT/kiosk"
+    -e "$ROOT/services/contracts" -e "$ROOT/services/servicekit" -e "$ROOT/services/custody" -e "$ROOT/services/incident" -e "$ROOT/services/notify" -e "$ROOT/kiosk"
   touch "$STAMP"
 fi
 

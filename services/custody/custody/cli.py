@@ -13,8 +13,8 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import make_payload
 from custody import audit, importer, migrate, settings
 from custody.csvimport import ImportFileError
-from custody.db import make_engine
-from custody.clock import utcnow
+from servicekit.db import make_engine
+from servicekit.clock import utcnow
 from custody.models import Asset
 
 

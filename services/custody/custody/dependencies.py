@@ -1,103 +1,27 @@
-"""nameko DependencyProviders: settings, one DB session per worker, and the background loops."""
+"""custody's nameko dependencies, bound to its settings and checkout policy."""
 from __future__ import annotations
 
-import logging
-import eventlet
-from eventlet.event import Event as GreenEvent
-from nameko.extensions import DependencyProvider, SharedExtension
-from sqlalchemy.orm import Session
-
+import servicekit.dependencies as kit
 from custody import domain, settings
-from custody.db import make_engine
-
-log = logging.getLogger(__name__)
 
 
-class Store(SharedExtension):
-    """The service's settings and engine, shared by every provider in the container."""
+class Store(kit.Store):
+    def load_settings(self, config):
+        return settings.from_config(config)
 
     def setup(self):
-        self.settings = settings.from_config(self.container.config)
-        self.engine = make_engine(self.settings.db_url)
+        super().setup()
         self.policy = domain.Policy(self.settings.training_valid_days, self.settings.max_items,
                                     self.settings.due, self.settings.tz)
-        self.on_outbox_written = lambda: None  # the outbox relay installs its wake-up here
-
-    def outbox_written(self):
-        """Tell the relay that events were committed outside a worker (by the sweeper)."""
-        self.on_outbox_written()
-
-    def stop(self):
-        self.engine.dispose()
 
 
-class Config(DependencyProvider):
-    """Gives workers the validated settings and the checkout policy."""
+class Config(kit.Config):
     store = Store()
 
-    def get_dependency(self, worker_ctx):
-        return self.store
 
-
-class DbSession(DependencyProvider):
-    """One Session per worker, closed (and rolled back if uncommitted) at teardown."""
+class DbSession(kit.DbSession):
     store = Store()
 
-    def setup(self):
-        self.sessions = {}
 
-    def get_dependency(self, worker_ctx):
-        session = Session(self.store.engine, expire_on_commit=False)
-        self.sessions[worker_ctx] = session
-        return session
-
-    def worker_teardown(self, worker_ctx):
-        session = self.sessions.pop(worker_ctx, None)
-        if session is not None:
-            session.close()
-
-
-class BackgroundLoop(DependencyProvider):
-    """A green thread that runs ``tick()`` until stopped; any worker's end wakes it early."""
+class BackgroundLoop(kit.BackgroundLoop):
     store = Store()
-
-    def start(self):
-        self._running, self._wake = True, GreenEvent()
-        self._gt = self.container.spawn_managed_thread(self._run)
-
-    def stop(self):
-        self._running = False
-        self.wake()
-        self._gt.wait()
-
-    def kill(self):
-        self._running = False
-        self._gt.kill()
-
-    def wake(self):
-        if not self._wake.ready():
-            self._wake.send(True)
-
-    def worker_teardown(self, worker_ctx):
-        self.wake()
-
-    def _run(self):
-        while self._running:
-            self._wake = GreenEvent()  # reset before the tick, so a wake during it is kept
-            try:
-                delay = self.tick()
-            except Exception:  # a broken tick must not kill the loop; the reason is logged
-                log.exception("%s failed; retrying", type(self).__name__)
-                delay = 2.0
-            if not self._running:
-                break
-            with eventlet.Timeout(max(delay, 0), False):
-                self._wake.wait()
-
-    def tick(self) -> float:
-        raise NotImplementedError
-
-    def session(self) -> Session:
-        return Session(self.store.engine, expire_on_commit=False)
-
-

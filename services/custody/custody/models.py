@@ -1,30 +1,15 @@
 """The ledger's tables, as typed SQLAlchemy 2 mappings."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint, TypeDecorator, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from servicekit.models import TYPE_MAP, OutboxColumns
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-class UTCDateTime(TypeDecorator):
-    """Aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None:
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to the ledger")
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value, dialect):
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
-
-
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, list: JSON, dict: JSON}
+    type_annotation_map = TYPE_MAP
 
 
 OPEN = text("returned_at IS NULL")
@@ -116,23 +101,8 @@ class Kiosk(Base):
     registered_at: Mapped[datetime]
 
 
-class OutboxMessage(Base):
-    """An event written with the state change, published after commit."""
-    __tablename__ = "outbox"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    event_type: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict]
-    occurred_at: Mapped[datetime]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    sent_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        Index("ix_outbox_unsent", "id",
-              postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),
-    )
+class OutboxMessage(OutboxColumns, Base):
+    """custody's outbox (the shape is shared by every service)."""
 
 
 class AuditEntry(Base):

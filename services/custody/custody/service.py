@@ -9,7 +9,7 @@ import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusa
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
 from custody import audit, handlers, kiosks, ledger, queries, views
-from custody.clock import utcnow
+from servicekit.clock import utcnow
 from custody.dependencies import Config, DbSession
 from custody.loops import OutboxRelay, OverdueSweeper
 

@@ -1,29 +1,7 @@
 """Alembic environment: the URL comes from the caller (custody.migrate), never from a file."""
 from alembic import context
 
-from custody.db import make_engine
 from custody.models import Base
+from servicekit.migrate import run_env
 
-config = context.config
-target_metadata = Base.metadata
-
-
-def run_migrations_online() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as conn:
-        _run(conn)
-    engine.dispose()
-
-
-def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-run_migrations_online()
+run_env(context, Base.metadata)

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 13:25:00.729790
 """
 from alembic import op
 import sqlalchemy as sa
-import custody.models
+import servicekit.models
 
 
 revision = '0001'
@@ -48,7 +48,7 @@ def upgrade() -> None:
     )
     op.create_table('audit_log',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('at', custody.models.UTCDateTime(), nullable=False),
+    sa.Column('at', servicekit.models.UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(length=100), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('entity', sa.String(length=32), nullable=False),
@@ -67,7 +67,7 @@ def upgrade() -> None:
     sa.Column('department', sa.String(length=100), nullable=False),
     sa.Column('manager_id', sa.Integer(), nullable=True),
     sa.Column('card_hash', sa.String(length=64), nullable=True),
-    sa.Column('training_completed_at', custody.models.UTCDateTime(), nullable=True),
+    sa.Column('training_completed_at', servicekit.models.UTCDateTime(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('language', sa.String(length=2), nullable=False),
     sa.ForeignKeyConstraint(['manager_id'], ['employees.id'], ),
@@ -80,11 +80,11 @@ def upgrade() -> None:
     sa.Column('event_id', sa.String(length=36), nullable=False),
     sa.Column('event_type', sa.String(length=64), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('occurred_at', custody.models.UTCDateTime(), nullable=False),
+    sa.Column('occurred_at', servicekit.models.UTCDateTime(), nullable=False),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
-    sa.Column('claimed_until', custody.models.UTCDateTime(), nullable=True),
+    sa.Column('claimed_until', servicekit.models.UTCDateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('sent_at', custody.models.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', servicekit.models.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('event_id')
     )
@@ -95,12 +95,12 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('asset_id', sa.Integer(), nullable=False),
     sa.Column('employee_id', sa.Integer(), nullable=False),
-    sa.Column('checked_out_at', custody.models.UTCDateTime(), nullable=False),
+    sa.Column('checked_out_at', servicekit.models.UTCDateTime(), nullable=False),
     sa.Column('checkout_kiosk_id', sa.String(length=64), nullable=False),
-    sa.Column('due_at', custody.models.UTCDateTime(), nullable=False),
+    sa.Column('due_at', servicekit.models.UTCDateTime(), nullable=False),
     sa.Column('purpose', sa.String(length=500), nullable=False),
-    sa.Column('overdue_at', custody.models.UTCDateTime(), nullable=True),
-    sa.Column('returned_at', custody.models.UTCDateTime(), nullable=True),
+    sa.Column('overdue_at', servicekit.models.UTCDateTime(), nullable=True),
+    sa.Column('returned_at', servicekit.models.UTCDateTime(), nullable=True),
     sa.Column('returned_by_id', sa.Integer(), nullable=True),
     sa.Column('return_kiosk_id', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['asset_id'], ['assets.id'], ),

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 13:43:20.376791
 """
 from alembic import op
 import sqlalchemy as sa
-import custody.models
+import servicekit.models
 
 
 revision = '0002'
@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('secret_hash', sa.String(length=64), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('registered_at', custody.models.UTCDateTime(), nullable=False),
+    sa.Column('registered_at', servicekit.models.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('kiosk_id')
     )
     with op.batch_alter_table('custody_records', schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""Shared plumbing for the custody, incident and notify services (no domain code here)."""
