@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from contracts.cards import card_hash  # noqa: E402
 from contracts.labels import make_payload  # noqa: E402
 from custody import migrate  # noqa: E402
-from custody.db import make_engine  # noqa: E402
+from servicekit.db import make_engine  # noqa: E402
 from custody.models import Asset, Custody  # noqa: E402
 from tests.custody.processes import CustodyProcess  # noqa: E402
 

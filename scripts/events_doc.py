@@ -13,11 +13,12 @@ HEADER = """# Events
 Generated from `services/contracts/contracts/events.py` by `scripts/events_doc.py`;
 a test fails when this file and the contracts disagree.
 
-**Wire format.** Each event is published by the service that owns it on the durable topic
-exchange `<service>.events` (custody: `custody.events`) with the event name as routing key,
-a JSON body (`content_type=application/json`, `delivery_mode=2`) and the AMQP `message_id`
-set to `event_id`. Any nameko service subscribes with `@event_handler("custody", "<name>")`;
-any AMQP client binds a queue to the exchange.
+**Wire format.** Each event is published by the service that owns it (its `source`: custody,
+incident or notify) on the durable topic exchange `<source>.events` with the event name as
+routing key, a JSON body (`content_type=application/json`, `delivery_mode=2`) and the AMQP
+`message_id` set to `event_id`, through that service's transactional outbox. Any nameko service
+subscribes with `@event_handler("<source>", "<name>")`; any AMQP client binds a queue to the
+exchange.
 
 **Envelope.** Every body has `event_id` (UUID, unique per occurrence: consumers de-duplicate on
 it, because delivery is at-least-once), `occurred_at` (ISO 8601, UTC) and `version` (bumped on
@@ -34,7 +35,8 @@ def render() -> str:
         cls: type[Event] = type(event)
         doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ and cls.__doc__ != Event.__doc__ else ""
         fields = ", ".join(f"`{name}`" for name in cls.model_fields if name not in ("event_id", "occurred_at", "version"))
-        parts.append(f"## `{cls.event_type}`\n\n{doc + chr(10) + chr(10) if doc else ''}Fields: {fields}.\n\n"
+        intro = doc + "\n\n" if doc else ""
+        parts.append(f"## `{cls.event_type}` (from `{cls.source}`)\n\n{intro}Fields: {fields}.\n\n"
                      f"```json\n{json.dumps(event.to_wire(), ensure_ascii=False, indent=2)}\n```\n")
     return "\n".join(parts)
 

@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from custody import migrate  # noqa: E402
-from custody.db import make_engine  # noqa: E402
+from servicekit.db import make_engine  # noqa: E402
 from custody.models import Base  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

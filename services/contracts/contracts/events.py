@@ -12,7 +12,9 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-CUSTODY = "custody"  # nameko service name, so the exchange is "custody.events"
+CUSTODY = "custody"    # nameko service names: each publishes on "<name>.events"
+INCIDENT = "incident"
+NOTIFY = "notify"
 
 AssetKind = Literal["laptop", "smartphone", "tablet", "usb_storage", "other"]
 AssetStatus = Literal["available", "checked_out", "overdue", "lost", "retired"]
@@ -71,6 +73,7 @@ class CheckoutFacts(Frozen):
 class Event(Frozen):
     """Envelope fields every event carries."""
     event_type: ClassVar[str]
+    source: ClassVar[str] = CUSTODY  # the service that publishes it
     version: int = 1
     event_id: str
     occurred_at: datetime
@@ -174,11 +177,115 @@ class CardBound(Event):
     employee_number: str
 
 
+IncidentStatus = Literal["suspected", "confirmed", "recovered", "closed"]
+Language = Literal["ja", "en"]
+
+
+class DeadlineFacts(Frozen):
+    """One legal duty's deadline, as the incident service computed it."""
+    duty_code: str
+    title_ja: str
+    title_en: str
+    law: str
+    due_at: datetime
+    hard_limit: bool  # True: a legal limit; False: a target ("promptly")
+
+
+class IncidentSummary(Frozen):
+    """What every incident event carries: enough to tell people what happened, nothing more."""
+    incident_id: int
+    reference: str  # e.g. INC-2026-0007, printed in every message about it
+    status: IncidentStatus
+    title: str
+    asset: AssetFeatures | None
+    holder: Person | None
+    manager: Person | None
+    aware_at: datetime
+    next_deadline: DeadlineFacts | None = None
+
+
+class IncidentEvent(Event):
+    source: ClassVar[str] = INCIDENT
+    incident: IncidentSummary
+
+
+class IncidentOpened(IncidentEvent):
+    """An incident was opened (from a possible loss, or reported by a person)."""
+    event_type: ClassVar[str] = "incident_opened"
+    origin: Literal["possible_loss", "reported"]
+    source_event_id: str | None = None  # the possible_loss_detected it came from
+
+
+class IncidentUpdated(IncidentEvent):
+    """Something about an incident changed: its status, its report, its duties."""
+    event_type: ClassVar[str] = "incident_updated"
+    change: Literal["status", "report", "duties", "review", "measure", "recovered"]
+    detail: str = ""
+
+
+class IncidentDeadlineApproaching(IncidentEvent):
+    """A legal deadline is near (sent once per configured lead time)."""
+    event_type: ClassVar[str] = "incident_deadline_approaching"
+    deadline: DeadlineFacts
+    lead_hours: float
+
+
+class IncidentDeadlineMissed(IncidentEvent):
+    """A legal deadline passed with the duty still open (sent once)."""
+    event_type: ClassVar[str] = "incident_deadline_missed"
+    deadline: DeadlineFacts
+
+
+class IncidentClosed(IncidentEvent):
+    """An incident was closed, with how and by whom."""
+    event_type: ClassVar[str] = "incident_closed"
+    resolution: Literal["no_leak", "resolved"]
+    closed_by: str
+    reason: str = ""
+
+
+class NoticeRecipient(Frozen):
+    """One customer to write to; ``variables`` fill that person's copy of the template."""
+    email: str
+    name: str = ""
+    language: Language = "ja"
+    variables: dict[str, str | int | float | bool | None] = {}
+
+
+class CustomerNoticeRequested(Event):
+    """Ask notify to send one templated message to many customers, at most once each.
+
+    ``request_id`` is the idempotency key: a repeated request (same id) adds nobody twice.
+    """
+    event_type: ClassVar[str] = "customer_notice_requested"
+    source: ClassVar[str] = INCIDENT
+    request_id: str = Field(min_length=1, max_length=100)
+    incident_reference: str
+    template: Literal["apology_notice", "status_report", "inquiry_reply"]
+    variables: dict[str, str | int | float | bool | None] = {}
+    recipients: tuple[NoticeRecipient, ...] = Field(min_length=1)
+
+
+class DeliveryFailed(Event):
+    """An email could not be delivered (rejected, or retries used up); see the delivery log."""
+    event_type: ClassVar[str] = "delivery_failed"
+    source: ClassVar[str] = NOTIFY
+    delivery_id: int
+    template: str
+    recipient: str
+    source_event_id: str
+    attempts: int
+    permanent: bool
+    smtp_response: str
+
+
 EVENTS: dict[str, type[Event]] = {
     cls.event_type: cls for cls in (
         AssetRegistered, AssetUpdated, AssetRetired, AssetCheckedOut, AssetReturned,
         PossibleLossDetected, AssetRecovered, AssetMarkedLost,
         EmployeeRegistered, EmployeeUpdated, CardBound,
+        IncidentOpened, IncidentUpdated, IncidentDeadlineApproaching, IncidentDeadlineMissed, IncidentClosed,
+        CustomerNoticeRequested, DeliveryFailed,
     )
 }
 

@@ -16,7 +16,7 @@ HEADER = "employee_number,name,email,manager_number\n"
 
 @pytest.fixture
 def session(db_url):
-    from custody.db import make_engine
+    from servicekit.db import make_engine
     engine = make_engine(db_url)
     with Session(engine, expire_on_commit=False) as s:
         yield s
