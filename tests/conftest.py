@@ -37,39 +37,46 @@ def db_backend(request) -> str:
     return request.config.getoption("--db")
 
 
-@pytest.fixture(scope="session")
-def migrated_template(db_backend, tmp_path_factory):
-    """A migrated database made once per run: a SQLite file to copy, or a PostgreSQL database."""
-    if db_backend == "sqlite":
-        path = tmp_path_factory.mktemp("template") / "custody.db"
-        migrate.upgrade(f"sqlite:///{path}")
-        yield path
-        return
-    name = f"custody_test_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrate.upgrade(url)
-    yield url
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+def migrated_database(service: str, upgrade, metadata, fixture: str):
+    """Fixtures for one service's database: a migrated template made once per run (a SQLite
+    file, or a PostgreSQL database), and ``fixture``: a clean copy of it for each test."""
+
+    @pytest.fixture(scope="session", name=f"{service}_db_template")
+    def template(db_backend, tmp_path_factory):
+        if db_backend == "sqlite":
+            path = tmp_path_factory.mktemp("template") / f"{service}.db"
+            upgrade(f"sqlite:///{path}")
+            yield path
+            return
+        name = f"{service}_test_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(PG_ADMIN_URL).execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        upgrade(url)
+        yield url
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+    @pytest.fixture(name=fixture)
+    def clean(db_backend, request, tmp_path) -> str:
+        made = request.getfixturevalue(f"{service}_db_template")
+        if db_backend == "sqlite":
+            path = tmp_path / f"{service}.db"
+            shutil.copy(made, path)
+            return f"sqlite:///{path}"
+        engine = make_engine(made)
+        tables = ", ".join(t.name for t in metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return made
+
+    return template, clean
 
 
-@pytest.fixture
-def db_url(db_backend, migrated_template, tmp_path) -> str:
-    """A clean, migrated database for one test."""
-    if db_backend == "sqlite":
-        path = tmp_path / "custody.db"
-        shutil.copy(migrated_template, path)
-        return f"sqlite:///{path}"
-    engine = make_engine(migrated_template)
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return migrated_template
+custody_db_template, db_url = migrated_database("custody", migrate.upgrade, Base.metadata, "db_url")
 
 
 @pytest.fixture
