@@ -85,14 +85,63 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+INCIDENT_MESSAGES: dict[str, dict[str, str]] = {
+    "incident_unknown": {
+        "ja": "インシデント {incident} は見つかりません。",
+        "en": "Incident {incident} was not found.",
+    },
+    "not_permitted": {
+        "ja": "{role} の権限では「{action}」はできません。",
+        "en": "The {role} role may not {action}.",
+    },
+    "invalid_input": MESSAGES["invalid_input"],
+    "incident_closed": {
+        "ja": "インシデント {incident} はクローズ済みのため変更できません。",
+        "en": "Incident {incident} is closed and cannot be changed.",
+    },
+    "report_incomplete": {
+        "ja": "報告書が不完全です：{problem}",
+        "en": "The report is incomplete: {problem}",
+    },
+    "report_drops_data": {
+        "ja": "台帳または前の版にあった「{item}」が報告から消えています。削除ではなく「該当なし」の理由を記入してください。",
+        "en": "\"{item}\" was in the ledger or the previous version but is missing from the report. Say why it does not apply instead of dropping it.",
+    },
+    "actions_open": {
+        "ja": "未完了の再発防止策が {count} 件あります。完了させるか、管理者がクローズの理由を記録してください。",
+        "en": "{count} prevention action(s) are still open. Finish them, or have a manager record why the incident may close anyway.",
+    },
+    "penalty_fixed_in_advance": {
+        "ja": "あらかじめ定めた違約金・損害賠償額の請求は労働基準法第16条により禁止されています。実際に生じた損害額に基づいて請求してください。",
+        "en": "A penalty fixed in advance is prohibited by Article 16 of the Labour Standards Act. Claim on the basis of the actual cost.",
+    },
+    "claim_exceeds_cost": {
+        "ja": "請求額 {claimed} 円が実損額 {actual} 円を超えています。",
+        "en": "The claim of {claimed} yen exceeds the actual cost of {actual} yen.",
+    },
+    "legal_review_required": {
+        "ja": "懲戒解雇には法務レビュー（担当者・日付・結論）の記録が必要です。",
+        "en": "Dismissal needs a recorded legal review (reviewer, date, conclusion).",
+    },
+    "not_recovered": {
+        "ja": "「漏えいなし」でクローズできるのは、回収済みのインシデントだけです。",
+        "en": "Only a recovered incident can be closed as \"no leak\".",
+    },
+    "entry_unknown": {
+        "ja": "{what} {key} はこのインシデントにありません。",
+        "en": "{what} {key} is not part of this incident.",
+    },
+}
+
 LANGUAGES = ("ja", "en")
 
 
-class CustodyRefusal(Exception):
-    """A request the ledger refuses, with a reason a person can act on."""
+class Refusal(Exception):
+    """A request a service refuses, with a reason a person can act on; each service has its own catalogue."""
+    catalogue: dict[str, dict[str, str]] = {}
 
     def __init__(self, code: str, params: dict | None = None):
-        if code not in MESSAGES:
+        if code not in self.catalogue:
             raise ValueError(f"unknown refusal code {code!r}")
         # text values only: that is what survives nameko's RPC serialisation unchanged
         params = {str(key): str(value) for key, value in (params or {}).items()}
@@ -101,7 +150,8 @@ class CustodyRefusal(Exception):
         self.params = params
 
     def message(self, lang: str = "ja") -> str:
-        return render(self.code, self.params, lang)
+        templates = self.catalogue[self.code]
+        return templates.get(lang, templates["ja"]).format_map(_Missing(self.params))
 
     def to_dict(self) -> dict:
         return {"code": self.code, "params": self.params,
@@ -111,10 +161,19 @@ class CustodyRefusal(Exception):
         return self.code
 
 
+class CustodyRefusal(Refusal):
+    """A request the ledger refuses."""
+    catalogue = MESSAGES
+
+
+class IncidentRefusal(Refusal):
+    """A request the incident service refuses."""
+    catalogue = INCIDENT_MESSAGES
+
+
 def render(code: str, params: dict, lang: str = "ja") -> str:
-    """The message for a code in a language (Japanese if the language is unknown)."""
-    templates = MESSAGES[code]
-    return templates.get(lang, templates["ja"]).format_map(_Missing(params))
+    """The custody message for a code in a language (Japanese if the language is unknown)."""
+    return CustodyRefusal(code, params).message(lang)
 
 
 class _Missing(dict):

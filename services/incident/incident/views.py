@@ -1,0 +1,89 @@
+"""How an incident is shown: the contract summary for events, and the full file for RPCs and the console."""
+from __future__ import annotations
+
+from contracts.events import (AssetFeatures, DataInventory, DeadlineFacts, IncidentSummary, Person, Protection)
+from incident import duties as rules
+from incident.measures import note_text
+from incident.models import DutyState, Incident
+
+
+def inventory(incident: Incident) -> DataInventory:
+    """What may have been on the device: the latest report's confirmed inventory, else the ledger's."""
+    if not incident.reports:
+        return DataInventory.model_validate(incident.ledger_inventory)
+    body = incident.reports[-1].body
+    categories = tuple(dict.fromkeys(d["category"] for d in body["data"] if d["present"] != "no"))
+    customers = [c for c in body["customers"] if c["present"] != "no"]
+    return DataInventory(categories=categories, customer_ids=tuple(c["customer_id"] for c in customers),
+                         approx_persons=sum(c["persons"] for c in customers),
+                         eu_data_subjects=body["eu_data_subjects"])
+
+
+def facts(incident: Incident) -> rules.Facts:
+    known = incident.facts
+    return rules.Facts(inventory=inventory(incident), protection=Protection.model_validate(incident.protection),
+                       aware_at=incident.aware_at,
+                       improper_purpose_suspected=known.get("improper_purpose_suspected", False),
+                       all_data_in_encrypted_files=known.get("all_data_in_encrypted_files", False),
+                       persons_contactable=known.get("persons_contactable", True),
+                       gdpr_unlikely_risk=known.get("gdpr_unlikely_risk", False),
+                       gdpr_high_risk=known.get("gdpr_high_risk"))
+
+
+def open_duties(incident: Incident) -> list[DutyState]:
+    """Required, not yet done, with a deadline: nearest first (a hard limit before a target at the same time)."""
+    due = [d for d in incident.duties if d.required and d.done_at is None and d.due_at is not None]
+    return sorted(due, key=lambda d: (d.due_at, d.limit_at != d.due_at))
+
+
+def deadline(duty: DutyState) -> DeadlineFacts:
+    return DeadlineFacts(duty_code=duty.code, title_ja=duty.title_ja, title_en=duty.title_en, law=duty.law,
+                         due_at=duty.due_at, hard_limit=duty.limit_at == duty.due_at)
+
+
+def summary(incident: Incident) -> IncidentSummary:
+    nearest = open_duties(incident)
+    return IncidentSummary(
+        incident_id=incident.id, reference=incident.reference, status=incident.status, title=incident.title,
+        asset=AssetFeatures.model_validate(incident.asset) if incident.asset and incident.asset.get("tag") else None,
+        holder=Person.model_validate(incident.holder) if incident.holder else None,
+        manager=Person.model_validate(incident.manager) if incident.manager else None,
+        aware_at=incident.aware_at, next_deadline=deadline(nearest[0]) if nearest else None)
+
+
+def _time(value):
+    return value.isoformat() if value is not None else None
+
+
+def detail(incident: Incident) -> dict:
+    """The whole file: everything the incident page shows."""
+    superseded = {e.supersedes_id for e in incident.timeline if e.supersedes_id}
+    assessment = rules.assess(facts(incident))
+    return {
+        "summary": summary(incident).model_dump(mode="json"),
+        "origin": incident.origin, "opened_at": _time(incident.opened_at), "opened_by": incident.opened_by,
+        "asset": incident.asset, "checkout": incident.checkout, "protection": incident.protection,
+        "ledger_inventory": incident.ledger_inventory, "inventory": inventory(incident).model_dump(mode="json"),
+        "facts": incident.facts, "recovered_at": _time(incident.recovered_at),
+        "closed_at": _time(incident.closed_at), "closed_by": incident.closed_by, "resolution": incident.resolution,
+        "close_reason": incident.close_reason,
+        "reports": [{"version": r.version, "submitted_by": r.submitted_by, "submitted_at": _time(r.submitted_at),
+                     "body": r.body} for r in incident.reports],
+        "timeline": [{"id": e.id, "at": _time(e.at), "recorded_at": _time(e.recorded_at), "recorded_by": e.recorded_by,
+                      "kind": e.kind, "place": e.place, "text": e.text, "supersedes": e.supersedes_id,
+                      "superseded": e.id in superseded} for e in incident.timeline],
+        "duties": [{"code": d.code, "law": d.law, "title_ja": d.title_ja, "title_en": d.title_en,
+                    "required": d.required, "target_at": _time(d.target_at), "limit_at": _time(d.limit_at),
+                    "due_at": _time(d.due_at), "reasons": d.reasons, "done_at": _time(d.done_at),
+                    "done_by": d.done_by, "done_note": d.done_note} for d in incident.duties],
+        "appi_cases": list(assessment.appi_cases), "encryption_exempt": assessment.encryption_exempt,
+        "reasoning": list(assessment.reasoning),
+        "review": {"causes": incident.review.causes, "updated_by": incident.review.updated_by,
+                   "updated_at": _time(incident.review.updated_at)} if incident.review else None,
+        "actions": [{"id": a.id, "description": a.description, "owner": a.owner, "due_on": a.due_on.isoformat(),
+                     "status": a.status, "done_at": _time(a.done_at)} for a in incident.actions],
+        "measures": [{"id": m.id, "kind": m.kind, "details": m.details, "decided_by": m.decided_by,
+                      "decided_at": _time(m.decided_at),
+                      "notes": [{"code": n, "ja": note_text(n, "ja"), "en": note_text(n, "en")} for n in m.notes]}
+                     for m in incident.measures],
+    }
