@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) in its own process, so eventlet's monkey-patching never touches it."""
+"""Notify fixtures: a real SMTP server (aiosmtpd) in its own process, so eventlet's monkey-patching never
+touches it; the service on a real broker and database; publishing and listening helpers."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,16 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import eventlet
 import pytest
+from kombu import Connection, Exchange, Queue
+from nameko.standalone.events import event_dispatcher
+from nameko.standalone.rpc import ServiceRpcProxy
+
+from notify import migrate
+from notify.models import Base
+from notify.service import NotifyService
+from tests.conftest import migrated_database
 
 SINK = Path(__file__).with_name("smtp_sink.py")
 
@@ -36,31 +46,52 @@ class SmtpSink:
             out.append((json.loads(meta.read_text()) | {"raw": raw}, message_from_bytes(raw, policy=policy.default)))
         return out
 
+    def message_ids(self) -> list[str]:
+        """The Message-ID of every accepted message, a resent copy counted again (header parse only)."""
+        out = []
+        for path in (self.folder / "mail").glob("*.json"):
+            head = path.with_suffix(".eml").read_bytes().split(b"\r\n\r\n", 1)[0]
+            out += [line.split(b":", 1)[1].strip().decode() for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"message-id:")]
+        return out
+
     def reset(self) -> None:
         (self.folder / "rules.json").unlink(missing_ok=True)
         shutil.rmtree(self.folder / "mail")
         (self.folder / "mail").mkdir()
 
 
+class SinkProcess:
+    """aiosmtpd in a process of its own; ``port=0`` picks a free port."""
+
+    def __init__(self, folder: Path, port: int = 0):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.log = open(folder / "sink.log", "wb")
+        self.proc = subprocess.Popen([sys.executable, str(SINK), str(folder), str(port)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while not (folder / "port").exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                pytest.fail(f"SMTP sink did not start: {(folder / 'sink.log').read_text()}")
+            time.sleep(0.05)
+        self.sink = SmtpSink(port=int((folder / "port").read_text()), folder=folder)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
 @pytest.fixture(scope="session")
 def smtp_sink_process(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("smtp")
-    log = open(folder / "sink.log", "wb")
-    proc = subprocess.Popen([sys.executable, str(SINK), str(folder)], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 15
-    while not (folder / "port").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"SMTP sink did not start: {(folder / 'sink.log').read_text()}")
-        time.sleep(0.05)
-    yield SmtpSink(port=int((folder / "port").read_text()), folder=folder)
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
+    process = SinkProcess(tmp_path_factory.mktemp("smtp"))
+    yield process.sink
+    process.stop()
 
 
 @pytest.fixture
@@ -68,3 +99,79 @@ def smtp(smtp_sink_process) -> SmtpSink:
     """The SMTP sink with no rules and an empty mailbox."""
     smtp_sink_process.reset()
     return smtp_sink_process
+
+
+# --- the notify service on a real broker and a migrated database (SQLite or PostgreSQL) ---
+
+notify_db_template, notify_db_url = migrated_database("notify", migrate.upgrade, Base.metadata, "notify_db_url")
+SECURITY_TEAM = ("security@example.co.jp",)
+PRIVACY_OFFICER = ("privacy@example.co.jp",)
+SECURITY_CONTACT = "セキュリティチーム 03-1234-5678 / security@example.co.jp"
+
+
+@pytest.fixture
+def notify_settings(notify_db_url, smtp) -> dict:
+    """Fast retries and no rate limit, so the tests wait on behaviour, not on policy."""
+    return {"db_url": notify_db_url, "smtp": {"host": "127.0.0.1", "port": smtp.port, "timeout": 5},
+            "security_team": list(SECURITY_TEAM), "privacy_officer": list(PRIVACY_OFFICER),
+            "security_contact": SECURITY_CONTACT, "rate_per_second": 0, "max_attempts": 3,
+            "retry_base_seconds": 0.05, "retry_max_seconds": 0.2, "lease_seconds": 5,
+            "sender_poll_interval": 0.2, "outbox_poll_interval": 0.2}
+
+
+@pytest.fixture
+def notify_config(rabbit_config, notify_settings) -> dict:
+    return {"AMQP_URI": rabbit_config["AMQP_URI"], "max_workers": 10, "NOTIFY": notify_settings}
+
+
+@pytest.fixture
+def start_notify(container_factory, notify_config):
+    """Start the service (optionally with changed settings); the broker queues exist once it runs."""
+    def start(max_workers: int = 10, **overrides):
+        config = {**notify_config, "max_workers": max_workers, "NOTIFY": {**notify_config["NOTIFY"], **overrides}}
+        container = container_factory(NotifyService, config)
+        container.start()
+        return container
+    return start
+
+
+@pytest.fixture
+def notify_rpc(notify_config):
+    with ServiceRpcProxy("notify", notify_config, timeout=15) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def publish(notify_config):
+    """Publish an event as its source service would (exchange <source>.events, key = event type)."""
+    dispatch = event_dispatcher(notify_config)
+    return lambda event: dispatch(event.source, event.event_type, event.to_wire())
+
+
+def wait_until(check, timeout: float = 20, what: str = "condition"):
+    """Poll until check() returns something truthy; fail after a generous timeout (not a speed test)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        eventlet.sleep(0.05)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def broker_queue(notify_config):
+    """A queue bound before anything is published: ``listen(exchange, type, key)`` → kombu SimpleQueue."""
+    conn = Connection(notify_config["AMQP_URI"])
+    opened = []
+
+    def listen(exchange: str, kind: str = "topic", routing_key: str = "#", name: str | None = None):
+        queue = Queue(name or f"test-{exchange}-{len(opened)}", Exchange(exchange, type=kind, durable=True),
+                      routing_key=routing_key, durable=name is not None)
+        opened.append(conn.SimpleQueue(queue))
+        return opened[-1]
+
+    yield listen
+    for simple in opened:
+        simple.close()
+    conn.release()

@@ -1,6 +1,6 @@
 """A throw-away SMTP server for the notify tests, run as its own process (no eventlet in it).
 
-Usage: python smtp_sink.py FOLDER. Picks a free port on 127.0.0.1 and writes it to FOLDER/port;
+Usage: python smtp_sink.py FOLDER [PORT]. Listens on 127.0.0.1 (a free port unless given), writes it to FOLDER/port;
 stores each message as FOLDER/mail/<n>.eml plus <n>.json (envelope); answers a recipient listed
 in FOLDER/rules.json ({"addr": "550 5.1.1 no such user"}) with that reply instead of 250.
 """
@@ -46,12 +46,12 @@ class Sink:
         return f"250 2.0.0 queued as {n}"
 
 
-async def main(folder: Path) -> None:
+async def main(folder: Path, port: int = 0) -> None:
     (folder / "mail").mkdir(parents=True, exist_ok=True)
     handler = Sink(folder)
     loop = asyncio.get_running_loop()
     # a fixed hostname: aiosmtpd would otherwise look up the FQDN, which can be slow
-    server = await loop.create_server(lambda: SMTP(handler, hostname="sink.test"), "127.0.0.1", 0)
+    server = await loop.create_server(lambda: SMTP(handler, hostname="sink.test"), "127.0.0.1", port)
     port = server.sockets[0].getsockname()[1]
     (folder / "port.tmp").write_text(str(port))
     os.replace(folder / "port.tmp", folder / "port")
@@ -59,4 +59,4 @@ async def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1])))
+    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 0))

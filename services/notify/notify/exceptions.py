@@ -14,3 +14,10 @@ class RenderError(Exception):
 
 class InvalidHeader(ValueError):
     """A header value (name, address, subject) would let someone add or change headers."""
+
+
+class NoticeRefused(ValueError):
+    """A customer notice request that cannot be sent as it is; says why in Japanese and English."""
+
+    def __init__(self, problem_ja: str, problem_en: str) -> None:
+        super().__init__(f"{problem_ja} / {problem_en}")

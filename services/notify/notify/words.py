@@ -17,6 +17,9 @@ WORDS: dict[str, dict[str, str]] = {
         "health": "要配慮個人情報（健康）", "sensitive": "要配慮個人情報",
         "my_number": "個人番号（マイナンバー）", "login_credentials": "ログイン情報（ID・パスワード）",
         "none": "なし（暗号化されていません）", "full_disk": "ディスク全体の暗号化", "file_level": "ファイル単位の暗号化",
+        "suspected": "紛失の疑い", "confirmed": "紛失確定", "recovered": "回収済み", "closed": "クローズ",
+        "possible_loss": "返却期限超過による自動起票", "reported": "報告による起票",
+        "no_leak": "漏えいなし", "resolved": "対応完了",
     },
     "en": {
         "laptop": "laptop", "smartphone": "smartphone", "tablet": "tablet",
@@ -26,6 +29,9 @@ WORDS: dict[str, dict[str, str]] = {
         "health": "health (sensitive)", "sensitive": "sensitive personal data",
         "my_number": "My Number (individual number)", "login_credentials": "login credentials",
         "none": "none (not encrypted)", "full_disk": "full-disk encryption", "file_level": "file-level encryption",
+        "suspected": "suspected loss", "confirmed": "confirmed loss", "recovered": "recovered", "closed": "closed",
+        "possible_loss": "opened automatically after a missed return", "reported": "reported by a person",
+        "no_leak": "no leak", "resolved": "resolved",
     },
 }
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

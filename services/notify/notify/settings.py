@@ -1,0 +1,73 @@
+"""Validated settings, read from the ``NOTIFY`` section of the nameko config."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
+
+
+class Smtp(BaseModel):
+    """Where mail goes; the password is a SecretStr, so it never shows in a repr or a log line."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    host: str = "127.0.0.1"
+    port: int = Field(default=1025, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    timeout: float = Field(default=10, gt=0)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    db_url: str
+    smtp: Smtp = Smtp()
+    sender_name: str = "機器管理システム"
+    sender_address: str = "custody@example.co.jp"
+    message_id_domain: str = "notify.custody.invalid"
+    # teams are lists of addresses; an environment variable gives them comma-separated
+    security_team: tuple[str, ...] = ()
+    privacy_officer: tuple[str, ...] = ()
+    staff_language: Literal["ja", "en"] = "ja"
+    security_contact: str = "セキュリティチーム / security team"
+    rate_per_second: float = Field(default=20, ge=0)  # 0: no limit
+    max_attempts: int = Field(default=8, gt=0)
+    retry_base_seconds: float = Field(default=30, gt=0)
+    retry_max_seconds: float = Field(default=3600, gt=0)
+    lease_seconds: float = Field(default=60, gt=0)
+    sender_poll_interval: float = Field(default=1.0, gt=0)
+    dead_letter_queue: str = "notify.dead-letter"
+    outbox_poll_interval: float = Field(default=1.0, gt=0)
+    outbox_lease_seconds: float = Field(default=10, gt=0)
+    outbox_paused: bool = False
+
+    @field_validator("security_team", "privacy_officer", mode="before")
+    @classmethod
+    def _split(cls, value):
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return tuple(value or ())
+
+    @property
+    def sender(self) -> tuple[str, str]:
+        return self.sender_name, self.sender_address
+
+
+def from_config(config: dict) -> Settings:
+    """Settings from a loaded nameko config; a bad value stops start-up with its name."""
+    section = config.get("NOTIFY")
+    if not section:
+        raise ValueError("config has no NOTIFY section")
+    return Settings.model_validate(section)
+
+
+def load_config(path: str | os.PathLike = CONFIG_PATH) -> dict:
+    """Load config.yml with nameko's ${VAR:default} expansion (for the CLI and tools)."""
+    from nameko.cli.main import setup_yaml_parser
+    setup_yaml_parser()
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
