@@ -79,16 +79,20 @@ def migrated_database(service: str, upgrade, metadata, fixture: str):
 custody_db_template, db_url = migrated_database("custody", migrate.upgrade, Base.metadata, "db_url")
 
 
-@pytest.fixture
-def engine(db_url):
-    """The test's own view of the database. For SQLite a plain engine: its reads take no
-    write lock (WAL), so they never wait on, or block, a service running in this process."""
-    if db_url.startswith("sqlite"):
+def view_engine(url: str):
+    """A test's own view of a database. For SQLite a plain engine: its reads take no write lock
+    (WAL), so they never wait on, or block, a service running in this process."""
+    if url.startswith("sqlite"):
         # timeout 0: a write that meets the service's lock fails at once and is retried by
         # tamper() after yielding, instead of blocking the eventlet hub the service needs
-        engine = create_engine(db_url, connect_args={"timeout": 0})
-    else:
-        engine = make_engine(db_url)
+        return create_engine(url, connect_args={"timeout": 0})
+    return make_engine(url)
+
+
+@pytest.fixture
+def engine(db_url):
+    """custody's database, as the test sees it."""
+    engine = view_engine(db_url)
     yield engine
     engine.dispose()
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import eventlet
 import pytest
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,13 +52,13 @@ def at_once(service_config: dict, *calls):
 
 
 class EventLog:
-    """A plain AMQP consumer bound to custody.events: what any subscriber would receive."""
+    """A plain AMQP consumer bound to ``<source>.events`` (custody's by default): what any subscriber would receive."""
 
-    def __init__(self, amqp_uri: str):
+    def __init__(self, amqp_uri: str, sources: tuple[str, ...] = ("custody",)):
         self.received: queue.Queue = queue.Queue()
         self.conn = Connection(amqp_uri)
-        exchange = Exchange("custody.events", type="topic", durable=True)
-        self.queue = Queue(exclusive=True, exchange=exchange, routing_key="#")
+        self.queue = Queue(exclusive=True, bindings=[
+            binding(Exchange(f"{source}.events", type="topic", durable=True), routing_key="#") for source in sources])
         self.consumer = self.conn.Consumer(self.queue, callbacks=[self._on_message], accept=["json"])
         self.consumer.consume()
         self.gt = eventlet.spawn(self._drain)

@@ -20,8 +20,6 @@ from incident.roles import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
 LIVE = ("suspected", "confirmed", "recovered")
-KIND_JA = {"laptop": "ノートPC", "smartphone": "スマートフォン", "tablet": "タブレット", "usb_storage": "USBメモリ",
-           "other": "機器"}
 
 
 def get(session: Session, incident_id: int | str) -> Incident:
@@ -95,7 +93,7 @@ def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLos
     if existing is not None:
         return existing
     asset = event.asset
-    title = f"{KIND_JA[asset.kind]} {asset.tag} の紛失の疑い / possible loss of {asset.kind.replace('_', ' ')} {asset.tag}"
+    title = f"{views.KIND_JA[asset.kind]} {asset.tag} の紛失の疑い / possible loss of {asset.kind.replace('_', ' ')} {asset.tag}"
     try:
         incident = _new_incident(
             session, prefix, now, status="suspected", origin="possible_loss", source_event_id=event.event_id,
@@ -135,7 +133,7 @@ def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: da
     label = tag or form.model_number or form.description[:30]
     incident = _new_incident(
         session, prefix, now, status="confirmed", origin="reported", source_event_id=None,
-        title=f"{KIND_JA[form.kind]} {label} の紛失届 / reported loss of {form.kind.replace('_', ' ')} {label}",
+        title=f"{views.KIND_JA[form.kind]} {label} の紛失届 / reported loss of {form.kind.replace('_', ' ')} {label}",
         asset=asset, holder=holder, manager=None, checkout=None,
         ledger_inventory=ev.DataInventory(categories=tuple(form.categories), customer_ids=tuple(form.customer_ids),
                                           approx_persons=form.approx_persons,

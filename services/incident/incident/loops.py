@@ -1,0 +1,35 @@
+"""incident's background loops: publish the outbox, and send deadline reminders."""
+from __future__ import annotations
+
+import logging
+
+import servicekit.relay as kit
+from contracts.events import INCIDENT
+from incident import reminders
+from incident.dependencies import BackgroundLoop, Store
+from incident.outbox import OUTBOX
+from servicekit.clock import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay(kit.OutboxRelay):
+    source, outbox, store = INCIDENT, OUTBOX, Store()
+
+
+class ReminderLoop(BackgroundLoop):
+    """Wakes when the next reminder falls due (at most every ``reminder_interval`` seconds)."""
+
+    def tick(self) -> float:
+        settings = self.store.settings
+        now = utcnow()
+        with self.session() as session:
+            sent = reminders.send_due(session, settings.reminder_lead_hours, now)
+            if sent:
+                log.info("deadline reminders: %d sent", sent)
+                self.store.outbox_written()
+            nxt = reminders.next_wake(session, settings.reminder_lead_hours, now)
+            session.commit()
+        if nxt is None:
+            return settings.reminder_interval
+        return min(settings.reminder_interval, max(0.0, (nxt - utcnow()).total_seconds()) + 0.01)
