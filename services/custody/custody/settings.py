@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+import servicekit.config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
@@ -79,7 +79,4 @@ def from_config(config: dict) -> Settings:
 
 def load_config(path: str | os.PathLike = CONFIG_PATH) -> dict:
     """Load config.yml with nameko's ${VAR:default} expansion (for the CLI and tools)."""
-    from nameko.cli.main import setup_yaml_parser
-    setup_yaml_parser()
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return servicekit.config.load_config(path)
