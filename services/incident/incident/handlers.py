@@ -262,6 +262,19 @@ def on_recovered(session: Session, event: ev.AssetRecovered, now: datetime) -> l
     return found
 
 
+def on_marked_lost(session: Session, event: ev.AssetMarkedLost, now: datetime) -> list[Incident]:
+    """The ledger now says lost: a suspected incident for that asset is confirmed."""
+    found = session.scalars(select(Incident).where(Incident.status == "suspected")).all()
+    found = [i for i in found if (i.asset or {}).get("tag") == event.tag]
+    for incident in found:
+        incident.status = "confirmed"
+        _note(session, incident, SYSTEM, now, "台帳で紛失と確定 / marked lost in the ledger" +
+              (f": {event.reason}" if event.reason else ""), at=event.occurred_at)
+        _updated(session, incident, now, "status", "marked lost")
+    session.commit()
+    return found
+
+
 def record_review(session: Session, actor: Actor, incident_id, data: dict, now: datetime) -> None:
     actor.require("record_review")
     incident = _live(session, incident_id)

@@ -45,6 +45,10 @@ class IncidentService:
     def on_recovered(self, body: dict) -> None:
         handlers.on_recovered(self.db, parse_event("asset_recovered", body), utcnow())
 
+    @event_handler(CUSTODY, "asset_marked_lost")
+    def on_marked_lost(self, body: dict) -> None:
+        handlers.on_marked_lost(self.db, parse_event("asset_marked_lost", body), utcnow())
+
     @refusals
     def report_loss(self, actor: dict, report: dict) -> dict:
         """A loss reported by a person (asset in the ledger or not)."""

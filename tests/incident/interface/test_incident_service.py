@@ -162,6 +162,16 @@ def test_a_recovered_asset_may_be_closed_as_no_leak(incident_rpc, publish, incid
                                                          "text": "x"}).code == "incident_closed"
 
 
+def test_marked_lost_in_the_ledger_confirms_the_suspected_incident(incident_rpc, publish, incident_events):
+    publish(possible_loss())
+    ref = wait_for_incident(incident_rpc)["summary"]["reference"]
+    lost = next(e for e in EXAMPLES if isinstance(e, ev.AssetMarkedLost))
+    publish(lost.model_copy(update={"event_id": str(uuid.uuid4())}))
+    update = incident_events.wait_for("incident_updated", predicate=lambda b: b["detail"] == "marked lost")
+    assert update["incident"]["status"] == "confirmed"
+    assert any("台帳で紛失と確定" in e["text"] for e in incident_rpc.get_incident(VIEWER, ref)["timeline"])
+
+
 def test_open_prevention_actions_block_closing_unless_a_manager_records_why(incident_rpc, publish):
     publish(possible_loss())
     ref = wait_for_incident(incident_rpc)["summary"]["reference"]
