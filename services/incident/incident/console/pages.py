@@ -1,0 +1,127 @@
+"""What the console shows: the incident list, one page per incident, the PPC draft, and error pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, current_app, render_template
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from contracts.errors import IncidentRefusal
+from incident import handlers, views
+from incident.console import auth, db
+from incident.console.auth import login_required
+from incident.console.i18n import T
+from incident.models import Incident
+from incident.schemas import FORGOTTEN
+
+bp = Blueprint("pages", __name__)
+HTTP_STATUS = {"not_permitted": 403, "incident_unknown": 404, "entry_unknown": 404, "incident_closed": 409}
+
+
+@dataclass
+class Posted:
+    """A form that was sent and refused: shown again as it was typed."""
+    form: str
+    values: MultiDict = field(default_factory=MultiDict)
+    body: dict | None = None  # the structured loss report, for the report form
+
+    def get(self, form: str, name: str, default=""):
+        return self.values.get(name, "") if form == self.form else default
+
+    def checked(self, form: str, name: str, default: bool = False) -> bool:
+        return name in self.values if form == self.form else default
+
+
+def status_of(exc: IncidentRefusal) -> int:
+    return HTTP_STATUS.get(exc.code, 400)
+
+
+def message(exc: IncidentRefusal) -> str:
+    return exc.message(auth.lang())
+
+
+@bp.get("/")
+@login_required
+def incidents():
+    """Every incident, the nearest open deadline first (none last), closed ones at the end."""
+    return render_list()
+
+
+def render_list(error: IncidentRefusal | None = None, posted: Posted | None = None, status: int = 200):
+    query = select(Incident).order_by(Incident.status == "closed", Incident.next_due_at.is_(None), Incident.next_due_at,
+                                      Incident.id.desc())
+    return render_template("list.html", incidents=db().scalars(query).all(), error=error and message(error),
+                           posted=posted or Posted(""), tz=current_app.extensions["incident_tz"]), status
+
+
+@bp.get("/incidents/<reference>")
+@login_required
+def incident(reference: str):
+    """One incident: the whole file and the forms the signed-in role may use."""
+    return render_incident(reference)
+
+
+def render_incident(reference: str, error: IncidentRefusal | None = None, posted: Posted | None = None,
+                    status: int = 200):
+    try:
+        found = handlers.get(db(), reference)
+    except IncidentRefusal as exc:
+        return render_template("error.html", message=message(exc)), 404
+    posted = posted or Posted("")
+    file = views.detail(found)
+    report = posted.body if posted.form == "report" and posted.body else report_prefill(found, file)
+    still_open = [a for a in file["actions"] if a["status"] != "done"]
+    return render_template("incident.html", i=found, d=file, report=report, posted=posted, forgotten=FORGOTTEN,
+                           error=error and message(error), open_actions=still_open), status
+
+
+def report_prefill(found: Incident, file: dict) -> dict:
+    """The last version as it was submitted, or a first version from the ledger's inventory (each to confirm)."""
+    if file["reports"]:
+        return file["reports"][-1]["body"]
+    ledger = found.ledger_inventory
+    customers = ledger.get("customer_ids", [])
+    persons = ledger.get("approx_persons", 0) if len(customers) == 1 else ""
+    return {"data": [{"category": c, "present": "", "note": ""} for c in ledger.get("categories", [])],
+            "customers": [{"customer_id": c, "persons": persons, "present": "", "note": ""} for c in customers],
+            "eu_data_subjects": ledger.get("eu_data_subjects", False), "forgotten": {}, "forgotten_detail": "",
+            "features": {"model_number_confirmed": False, "serial_number_confirmed": False,
+                         "colour": (found.asset or {}).get("colour", ""), "shape": "", "stickers": "", "case": ""},
+            "last_seen_at": None, "last_seen_place": "", "circumstances": "", "movements": [], "told": [],
+            "lost_or_stolen": "unknown"}
+
+
+@bp.get("/incidents/<reference>/ppc.<fmt>")
+@login_required
+def ppc(reference: str, fmt: str):
+    """The PPC report draft (Enforcement Rules Art. 8), as Markdown or HTML; privacy officer and admin only."""
+    if fmt not in ("md", "html"):
+        abort(404)
+    try:
+        auth.actor().require("ppc_report")
+        found = handlers.get(db(), reference)
+    except IncidentRefusal as exc:
+        return render_template("error.html", message=message(exc)), status_of(exc)
+    try:
+        from incident import ppc as drafts
+    except ImportError:
+        return render_template("error.html", message=T("報告書の下書き機能はまだ利用できません。",
+                                                      "The report draft is not available yet.")), 503
+    text = drafts.render(found, "markdown" if fmt == "md" else "html")
+    return Response(text, mimetype="text/markdown" if fmt == "md" else "text/html",
+                    headers={"Content-Disposition": f'inline; filename="{found.reference}-ppc.{fmt}"'})
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    """Errors as pages in the reader's language (the CSRF refusal says how to recover)."""
+    if exc.code == 400 and exc.description == "csrf":
+        text = T("フォームの有効期限が切れています。ページを再読み込みして、もう一度送信してください。",
+                 "This form has expired. Reload the page and send it again.")
+    elif exc.code == 404:
+        text = T("ページが見つかりません。", "Page not found.")
+    else:
+        text = f"{exc.code} {exc.name}"
+    return render_template("error.html", message=text), exc.code

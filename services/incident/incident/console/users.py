@@ -1,0 +1,45 @@
+"""Console users: created by an administrator (CLI or the users page), passwords kept as scrypt hashes."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from contracts.errors import IncidentRefusal
+from incident.models import ConsoleUser
+from incident.roles import ROLES
+
+MIN_PASSWORD = 12
+# compared against when the username is unknown, so a wrong name costs as long as a wrong password
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+
+
+def add_user(session: Session, username: str, display_name: str, role: str, password: str) -> ConsoleUser:
+    """Create an active user; refuses an unknown role, a taken username or a short password."""
+    username, display_name = (username or "").strip(), (display_name or "").strip()
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "1-64 characters, no spaces"})
+    if not display_name or len(display_name) > 100:
+        raise IncidentRefusal("invalid_input", {"field": "display_name", "problem": "1-100 characters"})
+    if role not in ROLES:
+        raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
+    if len(password or "") < MIN_PASSWORD:
+        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters"})
+    if session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)) is not None:
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "already taken"})
+    user = ConsoleUser(username=username, display_name=display_name, role=role, active=True,
+                       password_hash=generate_password_hash(password, method="scrypt"))
+    session.add(user)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
+    """The active user with this username and password, or None (the caller says nothing more specific)."""
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == (username or "").strip()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        return None
+    return user
