@@ -47,9 +47,7 @@ def mark_sending(session: Session, delivery: Delivery, owner: str, now: datetime
                                Delivery.status.in_(WAITING))
         .values(status="sending", attempts=Delivery.attempts + 1, updated_at=now,
                 claimed_until=now + timedelta(seconds=lease))).rowcount
-    session.commit()
-    if done:
-        delivery.attempts += 1  # the claim keeps anyone else from changing the row meanwhile
+    session.commit()  # the ORM update also moved the loaded object's status and attempts on
     return bool(done)
 
 

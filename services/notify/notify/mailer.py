@@ -7,6 +7,7 @@ import email.utils
 import logging
 import dataclasses
 import smtplib
+import socket
 import ssl
 import unicodedata
 from dataclasses import dataclass
@@ -78,20 +79,26 @@ class Mailer:
     """Sends one message per connection to an SMTP relay; credentials come from the caller."""
 
     def __init__(self, host: str, port: int, security: Security = "none", username: str | None = None,
-                 password: str | None = None, timeout: float = 10) -> None:
+                 password: str | None = None, timeout: float = 10, local_hostname: str | None = None) -> None:
         if security not in ("none", "starttls", "ssl"):
             raise ValueError(f"security must be none, starttls or ssl, not {security!r}")
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
         self._username, self._password = username, password
+        # smtplib looks up our FQDN for EHLO on every connection (a DNS round trip each): do it once
+        self.local_hostname = local_hostname or socket.getfqdn()
+        self._context: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:  # never show the password, e.g. in a traceback or a log line
         return f"Mailer({self.host!r}, {self.port}, security={self.security!r}, username={self._username!r})"
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        # loading the CA bundle costs ~80 ms: once per mailer, and only when TLS is used
+        if self._context is None and self.security != "none":
+            self._context = ssl.create_default_context()
+        context = self._context
         if self.security == "ssl":
-            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
-        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return smtplib.SMTP_SSL(self.host, self.port, self.local_hostname, timeout=self.timeout, context=context)
+        smtp = smtplib.SMTP(self.host, self.port, self.local_hostname, timeout=self.timeout)
         if self.security == "starttls":
             smtp.starttls(context=context)
         return smtp

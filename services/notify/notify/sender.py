@@ -56,27 +56,43 @@ class DeliverySender(BackgroundLoop):
         settings, limit = self.store.settings, self.batch_size()
         with self.session() as session:
             batch = rows.claim(session, self.owner, utcnow(), settings.lease_seconds, limit)
-            for delivery in batch:
-                self.limit.wait()
-                if not rows.mark_sending(session, delivery, self.owner, utcnow(), settings.lease_seconds):
-                    continue  # the lease ran out and another sender has it now
-                result = self.store.mailer.send(self.message(delivery))
-                status = rows.record(session, settings, delivery, result, utcnow())
-                log.info("delivery %d (%s) attempt %d: %s", delivery.id, delivery.template, delivery.attempts, status)
-                if status == "failed":
-                    self.store.outbox_written()
-                if not result.accepted and result.code is None:  # the relay itself is unreachable
-                    rows.release(session, self.owner)
-                    self.outages += 1
-                    return min(settings.retry_max_seconds, rows.backoff(settings, self.outages))
-            self.outages = 0
-            if len(batch) >= limit:
-                return 0
+        # a few SMTP transactions in flight at once: each waits mostly on the relay, not on us
+        self.outage = False
+        list(eventlet.GreenPool(settings.sender_concurrency).imap(self.send_one, batch))
+        if self.outage:  # the relay itself is unreachable: give the rest back and pause the loop
+            with self.session() as session:
+                rows.release(session, self.owner)
+            self.outages += 1
+            return min(settings.retry_max_seconds, rows.backoff(settings, self.outages))
+        self.outages = 0
+        if len(batch) >= limit:
+            return 0
+        with self.session() as session:
             nxt = rows.next_due(session)
             session.commit()
         if nxt is None:
             return settings.sender_poll_interval
         return min(settings.sender_poll_interval, max(0.0, (nxt - utcnow()).total_seconds()) + 0.01)
+
+    def send_one(self, delivery) -> None:
+        """Mark sending (committed), one SMTP transaction, record the outcome; each in its own session."""
+        settings = self.store.settings
+        if self.outage:
+            return
+        self.limit.wait()
+        with self.session() as session:
+            if not rows.mark_sending(session, session.merge(delivery, load=False), self.owner, utcnow(),
+                                     settings.lease_seconds):
+                return  # the lease ran out and another sender has it now
+            delivery = session.get(type(delivery), delivery.id)
+            session.commit()
+            result = self.store.mailer.send(self.message(delivery))
+            status = rows.record(session, settings, delivery, result, utcnow())
+        log.info("delivery %d (%s) attempt %d: %s", delivery.id, delivery.template, delivery.attempts, status)
+        if status == "failed":
+            self.store.outbox_written()
+        if not result.accepted and result.code is None:
+            self.outage = True
 
     def message(self, delivery):
         rendered = Rendered(delivery.subject, delivery.body_text, delivery.body_html)

@@ -39,6 +39,7 @@ class Settings(BaseModel):
     retry_base_seconds: float = Field(default=30, gt=0)
     retry_max_seconds: float = Field(default=3600, gt=0)
     lease_seconds: float = Field(default=60, gt=0)
+    sender_concurrency: int = Field(default=4, gt=0, le=32)  # SMTP transactions in flight per replica
     sender_poll_interval: float = Field(default=1.0, gt=0)
     dead_letter_queue: str = "notify.dead-letter"
     outbox_poll_interval: float = Field(default=1.0, gt=0)
