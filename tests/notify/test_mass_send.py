@@ -14,7 +14,8 @@ IN_FLIGHT = 4
 
 def test_killed_mid_send_and_restarted_delivers_every_message_once(smtp, rabbit_config, notify_db_url, tmp_path):
     amqp = rabbit_config["AMQP_URI"]
-    env = {"NOTIFY_RATE_PER_SECOND": "0", "NOTIFY_SENDER_CONCURRENCY": str(IN_FLIGHT), "NOTIFY_LEASE_SECONDS": "3", "NOTIFY_RETRY_BASE_SECONDS": "0.1"}
+    env = {"NOTIFY_RATE_PER_SECOND": "0", "NOTIFY_SENDER_CONCURRENCY": str(IN_FLIGHT), "NOTIFY_LEASE_SECONDS": "3",
+           "NOTIFY_RETRY_BASE_SECONDS": "0.1"}
     log = tmp_path / "notify.log"
     first = NotifyProcess(amqp, notify_db_url, smtp.port, log, **env).wait_ready()
     people = [{"email": f"customer{n:05d}@example.com", "name": f"顧客 {n}", "language": "en" if n % 3 else "ja"}
