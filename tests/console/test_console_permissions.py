@@ -67,12 +67,20 @@ def test_server_refuses_each_action_the_role_may_not_take(console, role):
         answer = client.request(method, console.url + path, data=form | {"csrf_token": csrf} if method == "POST" else None,
                                 allow_redirects=False)
         if role in PERMISSIONS[action]:
-            # allowed: done (303 back to the page), or shown; the PPC draft may not be deployed yet (503)
-            assert answer.status_code in ((200, 503) if action == "ppc_report" else (200,) if method == "GET" else (303,)), \
+            # allowed: done (303 back to the page), or shown
+            assert answer.status_code == (200 if method == "GET" else 303), \
                 (action, answer.status_code, re.findall(r"role=\"alert\"[^>]*>([^<]*)", answer.text))
         else:
             assert answer.status_code == 403, (action, answer.status_code)
             assert "の権限では" in answer.text, action  # the refusal says so, in the default language
+
+
+def test_ppc_draft_is_served_as_markdown_and_html(console):
+    client, _ = http_login(console.url, "privacy_officer")
+    for fmt, mimetype in (("md", "text/markdown"), ("html", "text/html")):
+        answer = client.get(console.url + f"incidents/{LARGE}/ppc.{fmt}")
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(mimetype)
+        assert LARGE in answer.text
 
 
 def test_refused_post_changes_nothing(console):

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from contracts.errors import IncidentRefusal
 from incident import handlers, views
+from incident import ppc as ppc_draft
 from incident.console import auth, db
 from incident.console.auth import login_required
 from incident.console.i18n import T
@@ -104,12 +105,7 @@ def ppc(reference: str, fmt: str):
         found = handlers.get(db(), reference)
     except IncidentRefusal as exc:
         return render_template("error.html", message=message(exc)), status_of(exc)
-    try:
-        from incident import ppc as drafts
-    except ImportError:
-        return render_template("error.html", message=T("報告書の下書き機能はまだ利用できません。",
-                                                      "The report draft is not available yet.")), 503
-    text = drafts.render(found, "markdown" if fmt == "md" else "html")
+    text = ppc_draft.render(found, "markdown" if fmt == "md" else "html", tz=current_app.extensions["incident_tz"])
     return Response(text, mimetype="text/markdown" if fmt == "md" else "text/html",
                     headers={"Content-Disposition": f'inline; filename="{found.reference}-ppc.{fmt}"'})
 
