@@ -19,6 +19,8 @@ from custody import migrate  # noqa: E402
 from servicekit.db import make_engine  # noqa: E402
 from custody.models import Base  # noqa: E402
 
+pytest_plugins = ["tests.browser"]  # the `browser` fixture (real Chromium) for the kiosk and console tests
+
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 LABEL_SECRET = "test-label-secret-0123456789"
 

@@ -12,18 +12,9 @@ if patcher.is_monkey_patched("socket"):
 
 from incident.roles import ROLES
 from tests.console.stack import LARGE, NAMES, SHOTS, SMALL, password
-from tests.kiosk.stack import CHROMIUM_ARGS
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -19,8 +19,6 @@ SATO_UID, ITO_UID = bytes.fromhex("0102030405060708"), bytes.fromhex("0A0B0C0D0E
 LAPTOP = {"tag": "LT-0001", "kind": "laptop", "model_number": "VJPK11C12N", "serial_number": "SN-778812",
           "description": "VAIO Pro PK 14in", "data_categories": ["name", "email"], "approx_persons": 300,
           "encryption": "full_disk", "cipher": "AES-256 XTS"}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
 def label(tag: str) -> str:

@@ -17,7 +17,7 @@ from custody.models import Custody
 from kiosk.app import create_app
 from kiosk.settings import KioskSettings
 from tests.custody.processes import CustodyProcess
-from tests.kiosk.stack import (CHROMIUM_ARGS, ITO_UID, SATO_UID, SHOTS, CARD_KEY, KioskServer, LinkCut, label,
+from tests.kiosk.stack import (ITO_UID, SATO_UID, SHOTS, CARD_KEY, KioskServer, LinkCut, label,
                                seed, wait_until)
 from tests.kiosk.virtual_card import VirtualCard
 
@@ -50,14 +50,6 @@ def kiosk(custody, rabbit_config, link, pcscd, tmp_path):
     wait_until(lambda: server.app.extensions["syncer"].online)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -158,6 +158,14 @@ def _dropped(incident: Incident, report: schemas.LossReport) -> str | None:
     return next((key for key in before if key not in named), None)
 
 
+def _report_changes(before: dict, after: dict) -> str:
+    """Which parts of the report a new version changed, for the timeline."""
+    changed = [part for part in ("data", "customers", "eu_data_subjects", "forgotten", "forgotten_detail", "features",
+                                 "last_seen_at", "last_seen_place", "circumstances", "movements", "told",
+                                 "lost_or_stolen") if before.get(part) != after.get(part)]
+    return "変更 / changed: " + (", ".join(changed) if changed else "なし / none")
+
+
 def submit_report(session: Session, actor: Actor, incident_id, data: dict, now: datetime) -> ReportVersion:
     """A new version of the loss report; every fact in it goes onto the timeline."""
     actor.require("submit_report")
@@ -175,17 +183,23 @@ def submit_report(session: Session, actor: Actor, incident_id, data: dict, now: 
             key = getattr(item, "category", None) or item.customer_id
             raise IncidentRefusal("report_incomplete", {"problem": f"「{key}」が該当しない理由 / why {key} does not apply"})
     version = len(incident.reports) + 1
+    previous = incident.reports[-1].body if incident.reports else None
     row = ReportVersion(incident=incident, version=version, submitted_by=actor.name, submitted_at=now,
                         body=report.model_dump(mode="json"))
     session.add(row)
-    _note(session, incident, actor, now, f"最後に確認 / last seen: {report.circumstances}", at=report.last_seen_at,
-          kind="fact", place=report.last_seen_place)
-    for move in report.movements:
-        _note(session, incident, actor, now, move.text, at=move.at, kind="fact", place=move.place)
-    for told in report.told:
-        _note(session, incident, actor, now, f"{told.who} に連絡 / told {told.who}" + (f" ({told.how})" if told.how else ""),
-              at=told.at, kind="told")
-    _note(session, incident, actor, now, f"紛失報告 第{version}版を提出 / loss report version {version} submitted")
+    # a new version repeats the facts of the last one: only what is new goes onto the timeline
+    known = {(e.at, e.place, e.text) for e in incident.timeline}
+    seen_text = f"最後に確認 / last seen: {report.circumstances}"
+    facts = [(report.last_seen_at, report.last_seen_place, seen_text, "fact")]
+    facts += [(move.at, move.place, move.text, "fact") for move in report.movements]
+    facts += [(told.at, "", f"{told.who} に連絡 / told {told.who}" + (f" ({told.how})" if told.how else ""), "told")
+              for told in report.told]
+    for at, place, text, kind in facts:
+        if (at, place, text) not in known:
+            _note(session, incident, actor, now, text, at=at, kind=kind, place=place)
+            known.add((at, place, text))
+    _note(session, incident, actor, now, f"紛失報告 第{version}版を提出 / loss report version {version} submitted" +
+          ("" if previous is None else " (" + _report_changes(previous, row.body) + ")"))
     if report.lost_or_stolen == "stolen" and not incident.facts.get("improper_purpose_suspected"):
         incident.facts = incident.facts | {"improper_purpose_suspected": True}  # theft is APPI case 3
     if incident.status == "suspected":
@@ -207,6 +221,10 @@ def add_timeline(session: Session, actor: Actor, incident_id, data: dict, now: d
     if kind not in ("fact", "told"):
         raise IncidentRefusal("invalid_input", {"field": "kind", "problem": "fact or told"})
     supersedes = data.get("supersedes")
+    if supersedes in ("", None):
+        supersedes = None
+    elif not str(supersedes).isdigit():
+        raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "not an entry number"})
     if supersedes is not None:
         old = session.get(TimelineEntry, int(supersedes))
         if old is None or old.incident_id != incident.id:

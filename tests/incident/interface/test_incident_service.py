@@ -114,6 +114,20 @@ def test_the_timeline_is_never_edited_only_superseded(incident_rpc, publish):
     assert old["superseded"] is True and old["text"] == "カフェで作業" and new["place"] == "恵比寿"
     again = refusal(incident_rpc.add_timeline, RESPONDER, ref, {"at": at.isoformat(), "text": "x", "supersedes": wrong["id"]})
     assert again.code == "invalid_input"
+    garbled = refusal(incident_rpc.add_timeline, RESPONDER, ref, {"at": at.isoformat(), "text": "x", "supersedes": "abc"})
+    assert garbled.code == "invalid_input" and garbled.params["field"] == "supersedes"
+
+
+def test_a_new_report_version_adds_only_new_facts_to_the_timeline(incident_rpc, publish):
+    publish(possible_loss())
+    ref = wait_for_incident(incident_rpc)["summary"]["reference"]
+    now = datetime.now(timezone.utc)
+    first = incident_rpc.submit_report(RESPONDER, ref, loss_report(now))
+    moves = loss_report(now)["movements"] + [{"at": now.isoformat(), "place": "遺失物センター", "text": "届出を提出"}]
+    second = incident_rpc.submit_report(RESPONDER, ref, loss_report(now, movements=moves))
+    facts = [e["text"] for e in second["timeline"] if e["kind"] in ("fact", "told")]
+    assert len(facts) == len(set(facts)) == len([e for e in first["timeline"] if e["kind"] in ("fact", "told")]) + 1
+    assert any("changed: movements" in e["text"] for e in second["timeline"]), [e["text"] for e in second["timeline"]]
 
 
 def test_a_viewer_may_look_but_not_act(incident_rpc, publish, incident_engine):
