@@ -70,7 +70,7 @@ def recompute(session: Session, incident: Incident, now: datetime, actor: Actor 
             list(duty.reasons)
         if before != (row.required, row.target_at, row.limit_at) and (before[0] or row.required):
             changes.append(f"{duty.title_ja} / {duty.title_en}: {'要' if duty.required else '不要'}"
-                           f"{' ' + duty.due_at.isoformat() if duty.due_at else ''}")
+                           f"{' ' + duty.due_at.strftime('%Y-%m-%d %H:%M UTC') if duty.due_at else ''}")
     session.flush()
     nearest = views.open_duties(incident)
     incident.next_due_at = nearest[0].due_at if nearest else None
