@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the system: set-up, migrations, demo ledger on first start, then the custody service.
+# Run the whole system: set-up, migrations, demo data on first start, then custody, incident and
+# notify (nameko), the incident console, a local mail catcher and the kiosk (Ctrl-C stops all).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -11,6 +12,9 @@ if [ ! -f var/secrets.env ]; then  # generated once, kept out of git and out of 
     echo "CUSTODY_LABEL_SECRET=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
     echo "CUSTODY_CARD_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
   } > var/secrets.env
+fi
+if ! grep -q '^INCIDENT_CONSOLE_SECRET_KEY=' var/secrets.env; then
+  echo "INCIDENT_CONSOLE_SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(48))')" >> var/secrets.env
 fi
 set -a; . var/secrets.env; set +a
 export PSYCOPG_WAIT_FUNC=wait_select
@@ -31,20 +35,46 @@ if ! grep -q '^KIOSK_SECRET=' var/secrets.env; then
   $CUSTODY kiosk-register kiosk-dev --name "development kiosk" 2>/dev/null | grep '^KIOSK_SECRET=' >> var/secrets.env
   set -a; . var/secrets.env; set +a
 fi
-.venv/bin/nameko run --config services/custody/config.yml custody.service:CustodyService &
-CUSTODY_PID=$!
-trap 'kill $CUSTODY_PID 2>/dev/null; wait $CUSTODY_PID 2>/dev/null' EXIT INT TERM
+# the notify and incident services (local development: a mail catcher stands in for the SMTP relay)
+export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}" NOTIFY_SMTP_PORT="${NOTIFY_SMTP_PORT:-1025}"
+export INCIDENT_DB_URL="${INCIDENT_DB_URL:-sqlite:///var/incident.db}"
+export NOTIFY_SECURITY_TEAM="${NOTIFY_SECURITY_TEAM:-security@example.co.jp}"
+export NOTIFY_PRIVACY_OFFICER="${NOTIFY_PRIVACY_OFFICER:-privacy@example.co.jp}"
+.venv/bin/incident db-upgrade
+.venv/bin/notify db-upgrade
+if [ ! -f var/console-admin.txt ]; then  # the first console user; the password is kept in a file only root can read
+  umask 077
+  ADMIN_PASSWORD="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(15))')"
+  INCIDENT_NEW_PASSWORD="$ADMIN_PASSWORD" .venv/bin/incident user-add admin --name "管理者 / admin" --role admin >/dev/null
+  printf 'console user: admin\npassword: %s\n' "$ADMIN_PASSWORD" > var/console-admin.txt
+  unset ADMIN_PASSWORD
+fi
+PIDS=()
+stop_all() { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }
+trap stop_all EXIT INT TERM
+mkdir -p var/mail/cur var/mail/new var/mail/tmp  # a Maildir
+if [ "$NOTIFY_SMTP_HOST" = 127.0.0.1 ] && [ "$NOTIFY_SMTP_PORT" = 1025 ]; then
+  .venv/bin/python -m aiosmtpd -n -l 127.0.0.1:1025 -c aiosmtpd.handlers.Mailbox var/mail & PIDS+=($!)
+fi
+for svc in custody:CustodyService incident:IncidentService notify:NotifyService; do
+  name="${svc%%:*}"
+  .venv/bin/nameko run --config "services/$name/config.yml" "$name.service:${svc##*:}" & PIDS+=($!)
+done
+.venv/bin/python -m incident.console & PIDS+=($!)
 cat <<MSG
 
-  Custody service and kiosk are starting (Ctrl-C stops both).
+  Custody, incident and notify services, the console and the kiosk are starting (Ctrl-C stops all).
   - Kiosk (demo mode):   http://127.0.0.1:8080/   demo card buttons at the bottom;
                          type a tag such as LT-0001 on the keypad, or scan var/labels.pdf
-  - Ledger database:     ${CUSTODY_DB_URL:-sqlite:///var/custody.db}
-  - RabbitMQ UI:         http://127.0.0.1:15672  (guest / guest): exchange custody.events
+  - Incident console:    http://127.0.0.1:8090/   user and password in var/console-admin.txt
+  - E-mails sent:        var/mail/ (a Maildir: every message notify delivered)
+  - Databases:           ${CUSTODY_DB_URL:-sqlite:///var/custody.db}, ${INCIDENT_DB_URL:-sqlite:///var/incident.db},
+                         ${NOTIFY_DB_URL:-sqlite:///var/notify.db}
+  - RabbitMQ UI:         http://127.0.0.1:15672  (guest / guest): exchanges custody.events, incident.events
   - QR label sheet:      var/labels.pdf
   - Try the RPCs:        .venv/bin/nameko shell --config services/custody/config.yml
                          >>> n.rpc.custody.list_checked_out()
-  - Operations guide:    docs/operations.md
+  - Operations guide:    docs/operations.md, docs/incident.md
 
 MSG
 export KIOSK_ID=kiosk-dev KIOSK_CARD_KEY="$CUSTODY_CARD_KEY" KIOSK_DEMO=1 KIOSK_JOURNAL_PATH=var/kiosk-journal.db
