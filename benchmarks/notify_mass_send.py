@@ -34,7 +34,22 @@ from servicekit.db import make_engine  # noqa: E402
 from tests.notify.conftest import SinkProcess  # noqa: E402
 from tests.notify.processes import NotifyProcess  # noqa: E402
 
-AMQP = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+BROKER = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+MANAGEMENT = os.environ.get("RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672/api")
+AMQP = BROKER  # a private vhost is put here in main(): another notify on "/" must not answer our RPCs
+
+
+def private_vhost(name: str) -> str:
+    import requests
+    requests.put(f"{MANAGEMENT}/vhosts/{name}", timeout=10).raise_for_status()
+    requests.put(f"{MANAGEMENT}/permissions/{name}/guest", json={"configure": ".*", "write": ".*", "read": ".*"},
+                 timeout=10).raise_for_status()
+    return BROKER.rstrip("/") + "/" + name
+
+
+def drop_vhost(name: str) -> None:
+    import requests
+    requests.delete(f"{MANAGEMENT}/vhosts/{name}", timeout=10)
 
 
 def fresh_db(args, work: Path, name: str) -> str:
@@ -91,16 +106,21 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100, help="messages/s for the rate-limited run")
     parser.add_argument("--limited-count", type=int, default=1000)
     parser.add_argument("--db", help="PostgreSQL URL (emptied); default: a fresh SQLite file per run")
+    parser.add_argument("--runs", default="baseline,killed,limited", help="which runs, comma-separated")
     args = parser.parse_args()
+    plans = {"baseline": (0, False, args.count), "killed": (0, True, args.count),
+             "limited": (args.rate, False, args.limited_count)}
+    global AMQP
+    vhost = f"notify-bench-{os.getpid()}"
+    AMQP = private_vhost(vhost)
     with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmp:
         work = Path(tmp)
         sink_process = SinkProcess(work / "smtp")
         try:
-            results = [run(args, work, sink_process.sink, "baseline", 0, False, args.count),
-                       run(args, work, sink_process.sink, "killed", 0, True, args.count),
-                       run(args, work, sink_process.sink, "limited", args.rate, False, args.limited_count)]
+            results = [run(args, work, sink_process.sink, name, *plans[name]) for name in args.runs.split(",")]
         finally:
             sink_process.stop()
+            drop_vhost(vhost)
     print(f"database: {'PostgreSQL' if args.db else 'SQLite'}; SMTP: aiosmtpd (one connection per message)")
     print(f"{'run':9} {'count':>6} {'sent':>6} {'distinct':>8} {'dupl.':>5} {'missing':>7} {'in doubt':>8} "
           f"{'intake s':>8} {'restart s':>9} {'total s':>8} {'msg/s':>7}")
