@@ -52,8 +52,8 @@ def seed(db_url: str) -> None:
 class ConsoleServer(KioskServer):
     """The console app on a free port, in a thread (the kiosk's server without its reader and syncer)."""
 
-    def __init__(self, db_url: str):
-        super().__init__(create_app({"DB_URL": db_url, "SECRET_KEY": "console-test-secret-key-0123456789"}))
+    def __init__(self, db_url: str, **config):
+        super().__init__(create_app({"DB_URL": db_url, "SECRET_KEY": "console-test-secret-key-0123456789"} | config))
 
     def stop(self):
         self.server.shutdown()

@@ -44,6 +44,7 @@ CASES: dict[str, tuple[str, str, dict, str]] = {
                                                               "submitted_on": "2026-12-01", "signed_by": "佐藤 花子"},
                        "actions.record_measure"),
     "ppc_report": ("GET", f"incidents/{SMALL}/ppc.md", {}, "pages.ppc"),
+    "view_deliveries": ("GET", "deliveries", {}, "deliveries.deliveries"),  # notify is not running: says so
     "manage_users": ("POST", "users", {"username": "newcomer", "display_name": "新人", "role": "viewer",
                                        "password": "a-long-enough-password"}, "admin.users"),
     "close": ("POST", f"incidents/{SMALL}/close", {"resolution": "resolved", "reason": "報告完了"}, "actions.close"),

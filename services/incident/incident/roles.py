@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "close_with_open_actions": frozenset({"admin"}),  # "a manager records why"
     "ppc_report": frozenset({"privacy_officer", "admin"}),
     "manage_users": frozenset({"admin"}),
+    "view_deliveries": frozenset({"responder", "privacy_officer", "admin"}),  # recipients' addresses
 }
 
 ACTION_NAMES = {  # for the refusal message
@@ -35,6 +36,7 @@ ACTION_NAMES = {  # for the refusal message
     "close": "クローズ / close the incident",
     "close_with_open_actions": "未完了の対策があるままクローズ / close with open actions",
     "ppc_report": "個人情報保護委員会報告の作成 / draft the PPC report", "manage_users": "ユーザー管理 / manage users",
+    "view_deliveries": "メール送信記録の閲覧 / view the e-mail delivery log",
 }
 
 

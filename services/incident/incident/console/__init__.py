@@ -18,7 +18,8 @@ def create_app(config: dict) -> Flask:
     app = Flask(__name__)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="incident_console",
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=8), MAX_CONTENT_LENGTH=1024 * 1024,
-                      LANGUAGE="ja", TIMEZONE="Asia/Tokyo", REFERENCE_PREFIX="INC")
+                      LANGUAGE="ja", TIMEZONE="Asia/Tokyo", REFERENCE_PREFIX="INC",
+                      AMQP_URI="amqp://guest:guest@127.0.0.1:5672/")  # the delivery log comes from notify
     app.config.update(config)
     if app.config["LANGUAGE"] not in ("ja", "en"):
         raise ValueError("LANGUAGE must be ja or en")
@@ -26,8 +27,8 @@ def create_app(config: dict) -> Flask:
     app.extensions["incident_clock"] = app.config.get("CLOCK") or (lambda: datetime.now(timezone.utc))
     app.extensions["incident_tz"] = ZoneInfo(app.config["TIMEZONE"])
 
-    from incident.console import actions, admin, auth, i18n, pages
-    for blueprint in (auth.bp, pages.bp, actions.bp, admin.bp):
+    from incident.console import actions, admin, auth, deliveries, i18n, pages
+    for blueprint in (auth.bp, pages.bp, actions.bp, admin.bp, deliveries.bp):
         app.register_blueprint(blueprint)
     i18n.install(app)
 

@@ -11,6 +11,7 @@ def from_env() -> dict:
             "LANGUAGE": os.environ.get("INCIDENT_CONSOLE_LANGUAGE", "ja"),
             "TIMEZONE": os.environ.get("INCIDENT_TIMEZONE", "Asia/Tokyo"),
             "REFERENCE_PREFIX": os.environ.get("INCIDENT_REFERENCE_PREFIX", "INC"),
+            "AMQP_URI": os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
             "SESSION_COOKIE_SECURE": os.environ.get("INCIDENT_CONSOLE_SECURE_COOKIE", "0") == "1"}
 
 

@@ -1,0 +1,58 @@
+"""The delivery log in the console, read from a real notify service (a `nameko run` process) that
+sent real e-mails to a real SMTP server."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from eventlet import patcher
+
+if patcher.is_monkey_patched("socket"):
+    pytest.skip("run the console tests on plain threads: pytest -p no:eventlet tests/console", allow_module_level=True)
+
+from nameko.standalone.events import event_dispatcher
+
+from contracts.events import PossibleLossDetected
+from contracts.examples import EXAMPLES
+from tests.console.stack import ConsoleServer, http_login, seed
+from tests.notify.conftest import notify_db_template, notify_db_url, smtp, smtp_sink_process  # noqa: F401
+from tests.notify.processes import NotifyProcess
+
+LOSS = next(e for e in EXAMPLES if isinstance(e, PossibleLossDetected))
+
+
+@pytest.fixture
+def notify(rabbit_config, notify_db_url, smtp, tmp_path):  # noqa: F811
+    proc = NotifyProcess(rabbit_config["AMQP_URI"], notify_db_url, smtp.port, tmp_path / "notify.log",
+                         NOTIFY_SECURITY_TEAM="security@example.co.jp").wait_ready()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def console_with_notify(incident_db_url, rabbit_config):
+    seed(incident_db_url)
+    server = ConsoleServer(incident_db_url, AMQP_URI=rabbit_config["AMQP_URI"])
+    yield server
+    server.stop()
+
+
+def test_the_console_shows_what_notify_delivered(notify, smtp, console_with_notify, rabbit_config):  # noqa: F811
+    event_dispatcher({"AMQP_URI": rabbit_config["AMQP_URI"]})("custody", "possible_loss_detected", LOSS.to_wire())
+    deadline = time.monotonic() + 20
+    while len(smtp.received()) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    client, _ = http_login(console_with_notify.url, "responder")
+    page = client.get(console_with_notify.url + "deliveries").text
+    for address in ("sato@example.co.jp", "tanaka@example.co.jp", "security@example.co.jp"):
+        assert address in page
+    assert "possible_loss_holder" in page and "250" in page
+    assert "no-deliveries" in client.get(console_with_notify.url + "deliveries?status=failed").text
+    viewer, _ = http_login(console_with_notify.url, "viewer")
+    assert viewer.get(console_with_notify.url + "deliveries").status_code == 403  # addresses are personal data
+
+
+def test_the_console_says_when_notify_cannot_be_reached(console_with_notify):
+    client, _ = http_login(console_with_notify.url, "privacy_officer")
+    answer = client.get(console_with_notify.url + "deliveries")
+    assert answer.status_code == 200 and "notify サービスに接続できません" in answer.text
