@@ -53,6 +53,19 @@ def cmd_ppc_report(args) -> int:
     return 0
 
 
+def cmd_health(args) -> int:
+    """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+    try:
+        with ClusterRpcProxy({"AMQP_URI": load_config(args.config)["AMQP_URI"]}, timeout=5) as cluster:
+            report = cluster.incident.health()
+    except Exception as exc:  # any failure means unhealthy; say which
+        print(f"incident not answering / 応答なし: {type(exc).__name__}", file=sys.stderr)
+        return 1
+    print(" ".join(f"{key}={value}" for key, value in report.items()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="incident", description="incident service tools")
     parser.add_argument("--config", default=os.environ.get("INCIDENT_CONFIG", str(settings.CONFIG_PATH)))
@@ -67,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("incident", help="reference (INC-2026-0001) or id")
     report.add_argument("--html", action="store_true")
     report.set_defaults(run=cmd_ppc_report)
+    sub.add_parser("health", help="ask the running service whether it answers").set_defaults(run=cmd_health)
     args = parser.parse_args(argv)
     return args.run(args)
 
