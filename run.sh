@@ -50,8 +50,14 @@ if [ ! -f var/console-admin.txt ]; then  # the first console user; the password 
   unset ADMIN_PASSWORD
 fi
 PIDS=()
-stop_all() { kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null; }
-trap stop_all EXIT INT TERM
+stop_all() {
+  trap - EXIT INT TERM
+  kill "${PIDS[@]}" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "${PIDS[@]}" 2>/dev/null || break; sleep 0.2; done  # 10 s to stop cleanly
+  kill -9 "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
 mkdir -p var/mail/cur var/mail/new var/mail/tmp  # a Maildir
 if [ "$NOTIFY_SMTP_HOST" = 127.0.0.1 ] && [ "$NOTIFY_SMTP_PORT" = 1025 ]; then
   .venv/bin/python -m aiosmtpd -n -l 127.0.0.1:1025 -c aiosmtpd.handlers.Mailbox var/mail & PIDS+=($!)
@@ -79,4 +85,10 @@ cat <<MSG
 MSG
 export KIOSK_ID=kiosk-dev KIOSK_CARD_KEY="$CUSTODY_CARD_KEY" KIOSK_DEMO=1 KIOSK_JOURNAL_PATH=var/kiosk-journal.db
 export KIOSK_DEMO_CARDS=0102030405060701,0102030405060702,0102030405060703 KIOSK_USE_READER="${KIOSK_USE_READER:-0}"
-.venv/bin/python -m kiosk
+.venv/bin/python -m kiosk & PIDS+=($!)
+# wait in the shell (not in a foreground child) so Ctrl-C or a TERM stops everything at once;
+# if any part exits on its own, the others are stopped too and its exit code is returned
+set +e
+wait -n "${PIDS[@]}"
+status=$?
+exit $status
