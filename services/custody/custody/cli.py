@@ -13,6 +13,7 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import make_payload
 from custody import audit, importer, migrate, settings
 from custody.csvimport import ImportFileError
+from servicekit.cli import ask
 from servicekit.db import make_engine
 from servicekit.clock import utcnow
 from custody.models import Asset
@@ -124,15 +125,7 @@ def cmd_kiosk_register(args) -> int:
 
 def cmd_health(args) -> int:
     """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
-    from nameko.standalone.rpc import ClusterRpcProxy
-    try:
-        with ClusterRpcProxy({"AMQP_URI": _config(args)["AMQP_URI"]}, timeout=5) as cluster:
-            report = cluster.custody.health()
-    except Exception as exc:  # any failure means unhealthy; say which
-        print(f"custody not answering / 応答なし: {type(exc).__name__}", file=sys.stderr)
-        return 1
-    print(" ".join(f"{key}={value}" for key, value in report.items()))
-    return 0
+    return ask(_config(args)["AMQP_URI"], "custody", "health", timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

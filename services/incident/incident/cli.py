@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from contracts.errors import IncidentRefusal
 from incident import handlers, migrate, ppc, settings
 from incident.roles import ROLES
+from servicekit.cli import ask
 from servicekit.config import load_config
 from servicekit.db import make_engine
 
@@ -55,15 +56,7 @@ def cmd_ppc_report(args) -> int:
 
 def cmd_health(args) -> int:
     """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
-    from nameko.standalone.rpc import ClusterRpcProxy
-    try:
-        with ClusterRpcProxy({"AMQP_URI": load_config(args.config)["AMQP_URI"]}, timeout=5) as cluster:
-            report = cluster.incident.health()
-    except Exception as exc:  # any failure means unhealthy; say which
-        print(f"incident not answering / 応答なし: {type(exc).__name__}", file=sys.stderr)
-        return 1
-    print(" ".join(f"{key}={value}" for key, value in report.items()))
-    return 0
+    return ask(load_config(args.config)["AMQP_URI"], "incident", "health", timeout=5)
 
 
 def main(argv: list[str] | None = None) -> int:

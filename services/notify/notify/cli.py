@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
+from servicekit.cli import ask
 from notify import migrate, settings
 
 
@@ -16,16 +16,7 @@ def cmd_db_upgrade(args) -> int:
 
 
 def _call(args, method: str, *params) -> int:
-    """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
-    from nameko.standalone.rpc import ClusterRpcProxy
-    try:
-        with ClusterRpcProxy({"AMQP_URI": settings.load_config(args.config)["AMQP_URI"]}, timeout=10) as cluster:
-            answer = getattr(cluster.notify, method)(*params)
-    except Exception as exc:  # any failure means unhealthy; say which
-        print(f"notify not answering / 応答なし: {type(exc).__name__}", file=sys.stderr)
-        return 1
-    print(json.dumps(answer, ensure_ascii=False, indent=1))
-    return 0
+    return ask(settings.load_config(args.config)["AMQP_URI"], "notify", method, *params)
 
 
 def main(argv: list[str] | None = None) -> int:

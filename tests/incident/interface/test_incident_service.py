@@ -252,3 +252,15 @@ def test_the_ppc_report_draft_has_the_nine_items(incident_rpc, publish):
     assert "第4号" in markdown and "メールアドレス" in markdown and ref in markdown
     html = incident_rpc.ppc_report(PO, ref, "html")
     assert html.count("<section") == 9 and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_the_health_check_answers_while_the_service_runs(incident_rpc, rabbit_config, monkeypatch, capsys):
+    from incident import cli
+    monkeypatch.setenv("AMQP_URI", rabbit_config["AMQP_URI"])
+    assert cli.main(["health"]) == 0 and '"outbox_pending": 0' in capsys.readouterr().out
+
+
+def test_the_health_check_fails_when_no_service_answers(rabbit_config, monkeypatch, capsys):
+    from incident import cli
+    monkeypatch.setenv("AMQP_URI", rabbit_config["AMQP_URI"])
+    assert cli.main(["health"]) == 1 and "incident not answering / 応答なし" in capsys.readouterr().err
