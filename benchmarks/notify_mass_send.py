@@ -33,23 +33,9 @@ from notify.models import Base  # noqa: E402
 from servicekit.db import make_engine  # noqa: E402
 from tests.notify.conftest import SinkProcess  # noqa: E402
 from tests.notify.processes import NotifyProcess  # noqa: E402
+from benchmarks.broker import BROKER, drop_vhost, private_vhost  # noqa: E402
 
-BROKER = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-MANAGEMENT = os.environ.get("RABBIT_MANAGEMENT", "http://guest:guest@127.0.0.1:15672/api")
 AMQP = BROKER  # a private vhost is put here in main(): another notify on "/" must not answer our RPCs
-
-
-def private_vhost(name: str) -> str:
-    import requests
-    requests.put(f"{MANAGEMENT}/vhosts/{name}", timeout=10).raise_for_status()
-    requests.put(f"{MANAGEMENT}/permissions/{name}/guest", json={"configure": ".*", "write": ".*", "read": ".*"},
-                 timeout=10).raise_for_status()
-    return BROKER.rstrip("/") + "/" + name
-
-
-def drop_vhost(name: str) -> None:
-    import requests
-    requests.delete(f"{MANAGEMENT}/vhosts/{name}", timeout=10)
 
 
 def fresh_db(args, work: Path, name: str) -> str:

@@ -1,4 +1,4 @@
-"""Custody as real `nameko run` processes, for replica and crash tests."""
+"""Services as real `nameko run` processes, for replica, crash and benchmark runs."""
 from __future__ import annotations
 
 import os
@@ -13,37 +13,44 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from tests.conftest import LABEL_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG = ROOT / "services" / "custody" / "config.yml"
 
 
-class CustodyProcess:
-    """One replica: started with `nameko run`, its log kept in a file for the test to read."""
+class ServiceProcess:
+    """One replica of a service: started with `nameko run`, its log kept in a file for the test to read.
 
-    def __init__(self, amqp_uri: str, db_url: str, log_path: Path, **env):
+    Subclasses name the service, the log line that says its loops run, and a cheap RPC to probe.
+    """
+    service = "custody"
+    service_class = "CustodyService"
+    ready_log = "outbox relay"
+    probe = "health"
+
+    def __init__(self, amqp_uri: str, log_path: Path, env: dict):
         self.amqp_uri, self.log_path = amqp_uri, log_path
-        environ = os.environ | {"AMQP_URI": amqp_uri, "CUSTODY_DB_URL": db_url,
-                                "CUSTODY_LABEL_SECRET": LABEL_SECRET, "CUSTODY_MAX_ITEMS": "50",
-                                "CUSTODY_OUTBOX_POLL_INTERVAL": "0.5"} | env
+        environ = os.environ | {"AMQP_URI": amqp_uri, "PSYCOPG_WAIT_FUNC": "wait_select",
+                                "PYTHONWARNINGS": "ignore"} | env
+        config = ROOT / "services" / self.service / "config.yml"
         self.log = open(log_path, "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nameko", "run", "--config", str(CONFIG), "custody.service:CustodyService"],
+            [sys.executable, "-m", "nameko", "run", "--config", str(config),
+             f"{self.service}.service:{self.service_class}"],
             cwd=ROOT, env=environ, stdout=self.log, stderr=subprocess.STDOUT)
 
-    def wait_ready(self, timeout: float = 30) -> "CustodyProcess":
-        """Ready when its relay has logged its start and an RPC answers."""
+    def wait_ready(self, timeout: float = 30):
+        """Ready when its loops have logged their start and an RPC answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"custody exited with {self.proc.returncode}:\n{self.log_text()}")
-            if "outbox relay" in self.log_text():
+                raise RuntimeError(f"{self.service} exited with {self.proc.returncode}:\n{self.log_text()}")
+            if self.ready_log in self.log_text():
                 try:
-                    with ServiceRpcProxy("custody", {"AMQP_URI": self.amqp_uri}, timeout=2) as rpc:
-                        rpc.list_overdue()
+                    with ServiceRpcProxy(self.service, {"AMQP_URI": self.amqp_uri}, timeout=2) as rpc:
+                        getattr(rpc, self.probe)()
                     return self
                 except Exception:  # not consuming yet (UnknownService, time-out): try again
                     pass
             time.sleep(0.1)
-        raise TimeoutError(f"custody not ready in {timeout}s:\n{self.log_text()}")
+        raise TimeoutError(f"{self.service} not ready in {timeout}s:\n{self.log_text()}")
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -61,3 +68,18 @@ class CustodyProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
         self.log.close()
+
+
+class CustodyProcess(ServiceProcess):
+    probe = "list_overdue"
+
+    def __init__(self, amqp_uri: str, db_url: str, log_path: Path, **env):
+        super().__init__(amqp_uri, log_path, {"CUSTODY_DB_URL": db_url, "CUSTODY_LABEL_SECRET": LABEL_SECRET,
+                                              "CUSTODY_MAX_ITEMS": "50", "CUSTODY_OUTBOX_POLL_INTERVAL": "0.5"} | env)
+
+
+class IncidentProcess(ServiceProcess):
+    service, service_class = "incident", "IncidentService"
+
+    def __init__(self, amqp_uri: str, db_url: str, log_path: Path, **env):
+        super().__init__(amqp_uri, log_path, {"INCIDENT_DB_URL": db_url, "INCIDENT_OUTBOX_POLL_INTERVAL": "0.5"} | env)
