@@ -67,6 +67,18 @@ def test_event_sends_the_right_decoded_mail_to_each_recipient(smtp, start_notify
     assert {e["message_id"] for e in log} == {got[a][1]["Message-ID"] for a in expected}
 
 
+def test_the_holder_is_written_to_in_the_language_of_the_ledger(smtp, start_notify, publish):
+    start_notify()
+    emma = ev.Person(employee_number="E003", name="Emma Clark", email="emma.clark@example.co.jp", language="en")
+    publish(EXAMPLE[ev.PossibleLossDetected].model_copy(update={"event_id": "00000000-0000-4000-8000-000000000099",
+                                                              "holder": emma}))
+    got = mail_by_recipient(smtp, 3)
+    holder = got["emma.clark@example.co.jp"][1]
+    assert holder["Subject"].isascii() and "LT-0001" in holder["Subject"]
+    assert "Emma Clark" in holder.get_body(("plain",)).get_content()
+    assert got["tanaka@example.co.jp"][1]["Subject"] == LOSS.replace("佐藤 花子", "Emma Clark")  # the manager reads Japanese
+
+
 def test_redelivered_event_sends_nothing_twice(smtp, start_notify, publish):
     start_notify(max_workers=1)  # one worker: the queue is taken in order, so "later" comes last
     event = EXAMPLE[ev.IncidentClosed]

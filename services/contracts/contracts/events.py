@@ -55,11 +55,15 @@ class Protection(Frozen):
     password_lock: bool = False
 
 
+Language = Literal["ja", "en"]
+
+
 class Person(Frozen):
     employee_number: str
     name: str
     email: str
     department: str = ""
+    language: Language = "ja"  # the language to write to this person in
 
 
 class CheckoutFacts(Frozen):
@@ -178,7 +182,6 @@ class CardBound(Event):
 
 
 IncidentStatus = Literal["suspected", "confirmed", "recovered", "closed"]
-Language = Literal["ja", "en"]
 
 
 class DeadlineFacts(Frozen):

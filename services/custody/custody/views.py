@@ -27,7 +27,7 @@ def person(employee: Employee | None) -> Person | None:
     if employee is None:
         return None
     return Person(employee_number=employee.employee_number, name=employee.name,
-                  email=employee.email, department=employee.department)
+                  email=employee.email, department=employee.department, language=employee.language)
 
 
 def checkout_facts(record: Custody) -> CheckoutFacts:

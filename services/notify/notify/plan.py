@@ -38,13 +38,15 @@ def _once(addresses) -> list[str]:
 
 def _possible_loss(event: ev.PossibleLossDetected, settings: Settings) -> list[Planned]:
     variables = variables_for_possible_loss(event, settings.security_contact)
-    holder = Planned(event.event_id, "possible_loss_holder", settings.staff_language,
+    # the holder and the manager in their own language (from the ledger); the security team in staff_language
+    holder = Planned(event.event_id, "possible_loss_holder", event.holder.language,
                      event.holder.email, event.holder.name, variables)
     # the manager's template is addressed to the manager and the security team alike
-    names = {event.manager.email: event.manager.name} if event.manager else {}
-    others = _once([event.holder.email, *names, *settings.security_team])[1:]
-    return [holder] + [Planned(event.event_id, "possible_loss_manager", settings.staff_language, address,
-                               names.get(address, ""), variables) for address in others]
+    people = {event.manager.email: event.manager} if event.manager else {}
+    others = _once([event.holder.email, *people, *settings.security_team])[1:]
+    return [holder] + [Planned(event.event_id, "possible_loss_manager",
+                               people[address].language if address in people else settings.staff_language, address,
+                               people[address].name if address in people else "", variables) for address in others]
 
 
 def _incident(event: ev.IncidentEvent, settings: Settings) -> list[Planned]:
