@@ -78,7 +78,12 @@ def checkout(session: Session, policy: domain.Policy, label_key: bytes, now: dat
     """Hand an asset to the employee holding the card, or refuse with the reason; a repeated request_id is a no-op."""
     if (done := _checkout_done(session, request_id)) is not None:
         return done
-    employee, asset, due = _may_take(session, policy, label_key, now, card_hash, label, tag, due_at)
+    try:
+        employee, asset, due = _may_take(session, policy, label_key, now, card_hash, label, tag, due_at)
+    except CustodyRefusal as refusal:  # "already out" may be this very request, committed a moment ago
+        if refusal.code == "asset_already_out" and (done := _checkout_done(session, request_id)) is not None:
+            return done
+        raise
     record = Custody(asset=asset, employee=employee, checked_out_at=now, checkout_kiosk_id=kiosk_id,
                      due_at=due, purpose=purpose[:500], checkout_request_id=request_id or None)
     session.add(record)

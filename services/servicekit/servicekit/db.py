@@ -6,7 +6,7 @@ import os
 from sqlalchemy import Engine, create_engine, event
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     """An engine tuned for eventlet: one SQLite connection per process, cooperative psycopg waits."""
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
@@ -14,7 +14,7 @@ def make_engine(url: str) -> Engine:
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 def _sqlite_engine(url: str) -> Engine:

@@ -29,6 +29,11 @@ class Store(SharedExtension):
     def setup(self):
         self.settings = self.load_settings(self.container.config)
         self.engine = make_engine(self.settings.db_url)
+        # Background loops (outbox relay, sweepers, senders) get connections of their own, so a burst
+        # of workers holding the whole pool cannot starve them: events keep flowing under load.
+        # SQLite stays on one connection per process (a second one can deadlock eventlet's hub).
+        self.loop_engine = self.engine if self.engine.dialect.name == "sqlite" else \
+            make_engine(self.settings.db_url, pool_size=3, max_overflow=2)
         self.on_outbox_written = lambda: None  # the outbox relay installs its wake-up here
 
     def outbox_written(self):
@@ -37,6 +42,8 @@ class Store(SharedExtension):
 
     def stop(self):
         self.engine.dispose()
+        if self.loop_engine is not self.engine:
+            self.loop_engine.dispose()
 
 
 class Config(DependencyProvider):
@@ -106,4 +113,4 @@ class BackgroundLoop(DependencyProvider):
         raise NotImplementedError
 
     def session(self) -> Session:
-        return Session(self.store.engine, expire_on_commit=False)
+        return Session(self.store.loop_engine, expire_on_commit=False)
