@@ -119,29 +119,41 @@ def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLos
     return incident
 
 
-def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: datetime) -> Incident:
-    """A person reports a loss directly, for an asset in the ledger or not."""
+def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: datetime,
+                ledger: dict | None = None) -> Incident:
+    """A person reports a loss directly, for an asset in the ledger (``ledger``: custody's get_asset) or not.
+
+    The ledger's features, data inventory and protection come first; what the reporter adds to the
+    inventory is kept too (a union, never a replacement).
+    """
     actor.require("report_loss")
     form = schemas.parse(schemas.LossReported, data)
-    tag = form.asset_tag.upper()
-    asset = {"tag": tag, "kind": form.kind, "model_number": form.model_number, "serial_number": form.serial_number,
-             "description": form.description} if tag else \
-        {"tag": "", "kind": form.kind, "model_number": form.model_number, "serial_number": form.serial_number,
-         "description": form.description}
+    asset = {"tag": form.asset_tag.upper(), "kind": form.kind, "model_number": form.model_number,
+             "serial_number": form.serial_number, "description": form.description}
+    inventory = ev.DataInventory(categories=tuple(form.categories), customer_ids=tuple(form.customer_ids),
+                                 approx_persons=form.approx_persons, eu_data_subjects=form.eu_data_subjects)
+    protection = ev.Protection(encryption=form.encryption, cipher=form.cipher,
+                               key_stored_separately=form.key_stored_separately)
+    if ledger:
+        asset = ev.AssetFeatures.model_validate({k: ledger[k] for k in ev.AssetFeatures.model_fields}).model_dump()
+        known = ev.DataInventory.model_validate(ledger["data_inventory"])
+        inventory = ev.DataInventory(
+            categories=tuple(dict.fromkeys((*known.categories, *inventory.categories))),
+            customer_ids=tuple(dict.fromkeys((*known.customer_ids, *inventory.customer_ids))),
+            approx_persons=max(known.approx_persons, inventory.approx_persons),
+            eu_data_subjects=known.eu_data_subjects or inventory.eu_data_subjects)
+        protection = ev.Protection.model_validate(ledger["protection"])
     holder = {"employee_number": form.holder_number, "name": form.holder_name, "email": form.holder_email} \
         if form.holder_number and form.holder_name and form.holder_email else None
-    label = tag or form.model_number or form.description[:30]
+    label = asset["tag"] or form.model_number or form.description[:30]
+    kind = asset["kind"]
     incident = _new_incident(
         session, prefix, now, status="confirmed", origin="reported", source_event_id=None,
-        title=f"{views.KIND_JA[form.kind]} {label} の紛失届 / reported loss of {form.kind.replace('_', ' ')} {label}",
-        asset=asset, holder=holder, manager=None, checkout=None,
-        ledger_inventory=ev.DataInventory(categories=tuple(form.categories), customer_ids=tuple(form.customer_ids),
-                                          approx_persons=form.approx_persons,
-                                          eu_data_subjects=form.eu_data_subjects).model_dump(mode="json"),
-        protection=ev.Protection(encryption=form.encryption, cipher=form.cipher,
-                                 key_stored_separately=form.key_stored_separately).model_dump(mode="json"),
-        aware_at=form.aware_at or now, opened_by=actor.name)
-    _note(session, incident, actor, now, f"紛失の届出 / loss reported: {form.description}", kind="fact")
+        title=f"{views.KIND_JA[kind]} {label} の紛失届 / reported loss of {kind.replace('_', ' ')} {label}",
+        asset=asset, holder=holder, manager=None, checkout=None, ledger_inventory=inventory.model_dump(mode="json"),
+        protection=protection.model_dump(mode="json"), aware_at=form.aware_at or now, opened_by=actor.name)
+    _note(session, incident, actor, now, f"紛失の届出 / loss reported: {form.description}" +
+          ("（台帳の情報を反映 / from the ledger）" if ledger else "（台帳外 / not in the ledger）"), kind="fact")
     recompute(session, incident, now, actor)
     outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident), origin="reported"))
     session.commit()

@@ -13,6 +13,7 @@ from contracts.errors import IncidentRefusal
 from contracts.events import CUSTODY, INCIDENT, parse_event
 from incident import handlers, ppc, views
 from incident.dependencies import Config, DbSession
+from incident.ledger import lookup
 from incident.loops import OutboxRelay, ReminderLoop
 from incident.models import Incident
 from incident.roles import Actor
@@ -51,8 +52,12 @@ class IncidentService:
 
     @refusals
     def report_loss(self, actor: dict, report: dict) -> dict:
-        """A loss reported by a person (asset in the ledger or not)."""
-        incident = handlers.report_loss(self.db, self.config.settings.reference_prefix, Actor.of(actor), report, utcnow())
+        """A loss reported by a person (asset in the ledger or not); a ledger asset starts from custody's data."""
+        who = Actor.of(actor)
+        who.require("report_loss")
+        tag = str(report.get("asset_tag") or "").strip() if isinstance(report, dict) else ""
+        ledger = lookup(self.config.container.config["AMQP_URI"], tag)
+        incident = handlers.report_loss(self.db, self.config.settings.reference_prefix, who, report, utcnow(), ledger)
         return views.detail(incident)
 
     @refusals

@@ -51,3 +51,17 @@ def test_from_overdue_to_closed(rpc, people, incident_rpc, incident_events, rabb
     closed = incident_rpc.close(PO, ref, "resolved", "報告・通知を完了し、再発防止策を実施")
     assert closed["summary"]["status"] == "closed" and closed["summary"]["next_deadline"] is None
     assert incident_events.wait_for("incident_closed", timeout=5)["incident"]["reference"] == ref
+
+
+def test_a_loss_reported_for_a_ledger_asset_starts_from_custodys_ledger(rpc, people, incident_rpc):  # noqa: F811
+    rpc.register_asset(UNENCRYPTED)
+    out = incident_rpc.report_loss(RESPONDER, {"asset_tag": "lt-0001", "description": "出張先のホテルで紛失",
+                                               "categories": ["health"], "customer_ids": ["C-900"]})
+    assert out["asset"]["serial_number"] == "SN-778812" and out["asset"]["colour"] == "silver"
+    assert out["ledger_inventory"]["categories"] == ["name", "email", "phone", "health"]  # the reporter's addition kept
+    assert out["ledger_inventory"]["customer_ids"] == ["C-100", "C-200", "C-900"]
+    assert out["ledger_inventory"]["approx_persons"] == 1200 and out["protection"]["encryption"] == "none"
+    assert out["appi_cases"] == [1, 4]
+    unknown = incident_rpc.report_loss(RESPONDER, {"asset_tag": "XX-9999", "kind": "usb_storage",
+                                                   "description": "台帳にないUSBメモリ"})
+    assert unknown["asset"]["tag"] == "XX-9999" and any("台帳外" in e["text"] for e in unknown["timeline"])

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from contracts.errors import IncidentRefusal
 from incident import handlers
+from incident.ledger import lookup
 from incident.console import auth, db, forms, now
 from incident.console.auth import login_required
 from incident.console.i18n import T
@@ -36,8 +37,10 @@ def _run(reference: str, form: str, anchor: str, call: Callable, body: dict | No
 def report_loss():
     """A loss reported directly (responder and above): opens a confirmed incident."""
     try:
+        auth.actor().require("report_loss")
+        ledger = lookup(current_app.config["AMQP_URI"], request.form.get("asset_tag", "").strip())
         made = handlers.report_loss(db(), current_app.config["REFERENCE_PREFIX"], auth.actor(),
-                                    forms.loss_reported(request.form, _tz()), now())
+                                    forms.loss_reported(request.form, _tz()), now(), ledger)
     except IncidentRefusal as exc:
         db().rollback()
         return render_list(exc, Posted("report_loss", request.form), status_of(exc))

@@ -1,0 +1,25 @@
+"""custody's ledger entry for an asset a person reports lost (read over RabbitMQ, best effort)."""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def lookup(amqp_uri: str, tag: str, timeout: float = 3) -> dict | None:
+    """custody's ``get_asset(tag)``, or None when the tag is not in the ledger or custody does not answer
+    in time: a loss report must never wait on, or fail because of, another service."""
+    if not tag:
+        return None
+    import contracts.rpc  # noqa: F401  (refusals arrive as CustodyRefusal)
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from contracts.errors import CustodyRefusal
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
+            return cluster.custody.get_asset(tag)
+    except CustodyRefusal:
+        return None
+    except Exception as exc:  # noqa: BLE001 - broker or custody unavailable: the report goes on without it
+        log.warning("custody's ledger unavailable for a loss report: %s", type(exc).__name__)
+        return None
