@@ -71,10 +71,7 @@ class Settings(BaseModel):
 
 def from_config(config: dict) -> Settings:
     """Settings from a loaded nameko config; a bad value stops start-up with its name."""
-    section = config.get("CUSTODY")
-    if not section:
-        raise ValueError("config has no CUSTODY section")
-    return Settings.model_validate(section)
+    return servicekit.config.section(config, "CUSTODY", Settings)
 
 
 def load_config(path: str | os.PathLike = CONFIG_PATH) -> dict:

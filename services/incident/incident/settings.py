@@ -4,7 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+import servicekit.config
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 
@@ -21,17 +23,17 @@ class Settings(BaseModel):
     outbox_lease_seconds: float = Field(default=10, gt=0)
     outbox_paused: bool = False
 
+    @field_validator("reminder_lead_hours", mode="before")
+    @classmethod
+    def _hours_list(cls, value):
+        """From the environment the lead times come as text: "48,24,4"."""
+        return tuple(float(x) for x in value.split(",") if x.strip()) if isinstance(value, str) else value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
 
 def from_config(config: dict) -> Settings:
-    section = config.get("INCIDENT")
-    if not section:
-        raise ValueError("config has no INCIDENT section")
-    section = dict(section)
-    leads = section.get("reminder_lead_hours")
-    if isinstance(leads, str):  # from the environment: "48,24,4"
-        section["reminder_lead_hours"] = tuple(float(x) for x in leads.split(",") if x.strip())
-    return Settings.model_validate(section)
+    """Settings from a loaded nameko config; a bad value stops start-up with its name."""
+    return servicekit.config.section(config, "INCIDENT", Settings)

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-import yaml
+import servicekit.config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
@@ -60,15 +60,9 @@ class Settings(BaseModel):
 
 def from_config(config: dict) -> Settings:
     """Settings from a loaded nameko config; a bad value stops start-up with its name."""
-    section = config.get("NOTIFY")
-    if not section:
-        raise ValueError("config has no NOTIFY section")
-    return Settings.model_validate(section)
+    return servicekit.config.section(config, "NOTIFY", Settings)
 
 
 def load_config(path: str | os.PathLike = CONFIG_PATH) -> dict:
     """Load config.yml with nameko's ${VAR:default} expansion (for the CLI and tools)."""
-    from nameko.cli.main import setup_yaml_parser
-    setup_yaml_parser()
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return servicekit.config.load_config(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import yaml
+from pydantic import BaseModel
 
 
 def load_config(path: str | os.PathLike) -> dict:
@@ -11,3 +12,11 @@ def load_config(path: str | os.PathLike) -> dict:
     setup_yaml_parser()
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def section(config: dict, name: str, model: type[BaseModel]) -> BaseModel:
+    """A service's validated settings from its section of a loaded config; a bad value stops start-up with its name."""
+    values = config.get(name)
+    if not values:
+        raise ValueError(f"config has no {name} section")
+    return model.model_validate(values)
