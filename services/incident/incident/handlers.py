@@ -54,6 +54,18 @@ def _updated(session: Session, incident: Incident, now: datetime, change: str, d
                                                change=change, detail=detail))
 
 
+def _refresh_next_due(incident: Incident) -> None:
+    """Keep the nearest open deadline on the incident (the list and the reminders sort by it)."""
+    nearest = views.open_duties(incident)
+    incident.next_due_at = nearest[0].due_at if nearest else None
+
+
+def _for_asset(session: Session, tag: str, statuses: tuple[str, ...]) -> list[Incident]:
+    """The incidents in these statuses about the asset with this tag."""
+    found = session.scalars(select(Incident).where(Incident.status.in_(statuses))).all()
+    return [i for i in found if (i.asset or {}).get("tag") == tag]
+
+
 def recompute(session: Session, incident: Incident, now: datetime, actor: Actor = SYSTEM) -> bool:
     """Assess the duties again from the current facts; say on the timeline what changed."""
     assessment = rules.assess(views.facts(incident))
@@ -72,8 +84,7 @@ def recompute(session: Session, incident: Incident, now: datetime, actor: Actor 
             changes.append(f"{duty.title_ja} / {duty.title_en}: {'要' if duty.required else '不要'}"
                            f"{' ' + duty.due_at.strftime('%Y-%m-%d %H:%M UTC') if duty.due_at else ''}")
     session.flush()
-    nearest = views.open_duties(incident)
-    incident.next_due_at = nearest[0].due_at if nearest else None
+    _refresh_next_due(incident)
     if changes:
         _note(session, incident, actor, now, "法的義務を再判定 / duties recomputed: " + "; ".join(changes))
     return bool(changes)
@@ -272,16 +283,14 @@ def mark_duty_done(session: Session, actor: Actor, incident_id, code: str, note:
         raise IncidentRefusal("entry_unknown", {"what": "duty", "key": code})
     duty.done_at, duty.done_by, duty.done_note = now, actor.name, (note or "")[:2000]
     _note(session, incident, actor, now, f"{duty.title_ja} を完了 / {duty.title_en} done" + (f": {note}" if note else ""))
-    nearest = views.open_duties(incident)
-    incident.next_due_at = nearest[0].due_at if nearest else None
+    _refresh_next_due(incident)
     _updated(session, incident, now, "duties", f"{code} done")
     session.commit()
 
 
 def on_recovered(session: Session, event: ev.AssetRecovered, now: datetime) -> list[Incident]:
     """The asset came back: its live incidents become *recovered*; the team decides whether to close."""
-    found = session.scalars(select(Incident).where(Incident.status.in_(("suspected", "confirmed")))).all()
-    found = [i for i in found if (i.asset or {}).get("tag") == event.tag]
+    found = _for_asset(session, event.tag, ("suspected", "confirmed"))
     for incident in found:
         incident.status, incident.recovered_at = "recovered", event.recovered_at
         who = event.returned_by.name if event.returned_by else "—"
@@ -294,8 +303,7 @@ def on_recovered(session: Session, event: ev.AssetRecovered, now: datetime) -> l
 
 def on_marked_lost(session: Session, event: ev.AssetMarkedLost, now: datetime) -> list[Incident]:
     """The ledger now says lost: a suspected incident for that asset is confirmed."""
-    found = session.scalars(select(Incident).where(Incident.status == "suspected")).all()
-    found = [i for i in found if (i.asset or {}).get("tag") == event.tag]
+    found = _for_asset(session, event.tag, ("suspected",))
     for incident in found:
         incident.status = "confirmed"
         _note(session, incident, SYSTEM, now, "台帳で紛失と確定 / marked lost in the ledger" +
