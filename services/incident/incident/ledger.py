@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import logging
 
+import contracts.rpc  # noqa: F401  (refusals arrive as CustodyRefusal)
+from contracts.errors import CustodyRefusal
+from servicekit.remote import Unavailable, call
+
 log = logging.getLogger(__name__)
 
 
@@ -11,15 +15,10 @@ def lookup(amqp_uri: str, tag: str, timeout: float = 3) -> dict | None:
     in time: a loss report must never wait on, or fail because of, another service."""
     if not tag:
         return None
-    import contracts.rpc  # noqa: F401  (refusals arrive as CustodyRefusal)
-    from nameko.standalone.rpc import ClusterRpcProxy
-
-    from contracts.errors import CustodyRefusal
     try:
-        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
-            return cluster.custody.get_asset(tag)
+        return call(amqp_uri, "custody", "get_asset", tag, timeout=timeout, expected=(CustodyRefusal,))
     except CustodyRefusal:
         return None
-    except Exception as exc:  # noqa: BLE001 - broker or custody unavailable: the report goes on without it
-        log.warning("custody's ledger unavailable for a loss report: %s", type(exc).__name__)
+    except Unavailable as exc:  # broker or custody unavailable: the report goes on without it
+        log.warning("custody's ledger unavailable for a loss report: %s", exc)
         return None

@@ -9,6 +9,7 @@ from contracts.errors import IncidentRefusal
 from incident.console import auth
 from incident.console.auth import login_required
 from incident.console.pages import message, status_of
+from servicekit.remote import Unavailable, call
 
 bp = Blueprint("deliveries", __name__)
 log = logging.getLogger(__name__)
@@ -16,20 +17,14 @@ STATUSES = ("pending", "sending", "sent", "failed")
 FILTERS = ("status", "template", "incident", "request_id")
 
 
-class NotifyUnavailable(Exception):
-    """The notify service did not answer (broker down, service stopped, time-out)."""
-
-
 def fetch(filters: dict, limit: int = 200) -> list[dict]:
-    """Ask notify; any transport problem becomes NotifyUnavailable (the page says so instead of failing)."""
-    from nameko.standalone.rpc import ClusterRpcProxy
-    config = {"AMQP_URI": current_app.config["AMQP_URI"]}
+    """Ask notify; any transport problem is Unavailable (the page says so instead of failing)."""
     try:
-        with ClusterRpcProxy(config, timeout=current_app.config.get("NOTIFY_TIMEOUT", 5)) as rpc:
-            return rpc.notify.delivery_log(limit=limit, **filters)
-    except Exception as exc:  # noqa: BLE001 - connection refused, UnknownService, RpcTimeout...
-        log.warning("notify delivery log unavailable: %s", type(exc).__name__)
-        raise NotifyUnavailable from exc
+        return call(current_app.config["AMQP_URI"], "notify", "delivery_log",
+                    timeout=current_app.config.get("NOTIFY_TIMEOUT", 5), limit=limit, **filters)
+    except Unavailable as exc:
+        log.warning("notify delivery log unavailable: %s", exc)
+        raise
 
 
 @bp.get("/deliveries")
@@ -45,7 +40,7 @@ def deliveries():
         filters["status"] = None
     try:
         rows, unavailable = fetch({k: v for k, v in filters.items() if v}), False
-    except NotifyUnavailable:
+    except Unavailable:
         rows, unavailable = [], True
     return render_template("deliveries.html", rows=rows, filters=filters, statuses=STATUSES,
                            unavailable=unavailable)
