@@ -1,14 +1,16 @@
 """Overdue → possible_loss_detected within seconds, exactly once across replicas; crash safety."""
-from collections import Counter
+import random
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
+import eventlet
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.events import parse_event
-from custody.models import OutboxMessage
+from custody.models import Custody, OutboxMessage
 from tests.custody.conftest import at, register_kiosks, LAPTOP, card, hours_ago, label
 from tests.custody.processes import CustodyProcess
 
@@ -96,3 +98,54 @@ def test_event_committed_before_a_crash_is_published_once_after_restart(replicas
     assert Counter(b["event_id"] for b in seen) == {body["event_id"]: 1}
     with Session(engine) as s:
         assert s.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))).all() == []
+
+
+CRASHY = {"CUSTODY_MAX_ITEMS": "100", "CUSTODY_OUTBOX_LEASE_SECONDS": "2"}  # a dead relay's lease runs out soon
+
+
+def test_killed_at_random_moments_custody_loses_no_checkout_and_no_event(replicas, client, rabbit_config,
+                                                                          event_log, engine):
+    """SIGKILL wherever it falls (before, inside or after a commit, between commit and publish, before
+    the reply): every checkout is applied once and announced under one event id; none is lost."""
+    (replica,) = replicas(1, **CRASHY)
+    seed(client)
+    tags = [f"LT-{n:04d}" for n in range(2, 82)]
+    for n, tag in enumerate(tags):
+        client.register_asset(LAPTOP | {"tag": tag, "serial_number": f"SN-{n:06d}"})
+    event_log.collect(1.0)  # the registrations' events
+    answers: dict[str, dict] = {}
+
+    def take_every_asset():  # one kiosk, one request id per act; a call cut by a crash is redelivered
+        with ServiceRpcProxy("custody", {"AMQP_URI": rabbit_config["AMQP_URI"]}, timeout=60) as kiosk:
+            for tag in tags:
+                answers[tag] = kiosk.checkout(card_hash=card(1), **at("k1"), label=label(tag),
+                                              request_id=f"k1:{tag}")
+
+    taking = eventlet.spawn(take_every_asset)
+    rng = random.Random(20261129)
+    for kill in range(1, 9):  # eight crashes spread over the run, each at a random moment of a call
+        while len(answers) < kill * len(tags) // 10 and not taking.dead:
+            eventlet.sleep(0.005)
+        eventlet.sleep(rng.uniform(0.0, 0.05))
+        replica.kill()
+        (replica,) = replicas(1, **CRASHY)
+    taking.wait()
+    assert sorted(answers) == tags
+    assert {a["asset"]["status"] for a in answers.values()} == {"checked_out"}
+    with Session(engine) as s:
+        applied = Counter(s.scalars(select(Custody.checkout_request_id)).all())
+    assert applied == {f"k1:{tag}": 1 for tag in tags}
+    deadline = datetime.now() + timedelta(seconds=30)
+    while unsent(engine) and datetime.now() < deadline:  # rows a killed relay held wait out its lease
+        eventlet.sleep(0.2)
+    assert unsent(engine) == 0
+    ids_by_tag: dict[str, set[str]] = defaultdict(set)
+    for kind, body in event_log.collect(1.0):
+        if kind == "asset_checked_out":
+            ids_by_tag[body["asset"]["tag"]].add(body["event_id"])
+    assert {tag: len(ids) for tag, ids in ids_by_tag.items()} == {tag: 1 for tag in tags}
+
+
+def unsent(engine) -> int:
+    with Session(engine) as s:
+        return len(s.scalars(select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None))).all())
