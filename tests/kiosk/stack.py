@@ -3,6 +3,7 @@ the kiosk app with its real reader loop, and Chromium driven by Playwright."""
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -99,6 +100,27 @@ class LinkCut:
     def close(self):
         self.cut()
         self.listener.close()
+
+
+class Broker:
+    """The machine's RabbitMQ itself, stopped and started (`rabbitmqctl stop_app` / `start_app`):
+    every connection drops and nothing can connect, custody's included, until it runs again."""
+
+    def __init__(self):
+        self.stopped = False
+
+    @staticmethod
+    def _ctl(*args: str) -> None:
+        subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=180)
+
+    def stop(self) -> None:
+        self.stopped = True
+        self._ctl("stop_app")
+
+    def start(self) -> None:
+        self._ctl("start_app")
+        self._ctl("await_startup", "--timeout", "120")
+        self.stopped = False
 
 
 class KioskServer:

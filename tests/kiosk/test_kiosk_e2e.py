@@ -17,7 +17,7 @@ from custody.models import Custody
 from kiosk.app import create_app
 from kiosk.settings import KioskSettings
 from tests.custody.processes import CustodyProcess
-from tests.kiosk.stack import (ITO_UID, SATO_UID, SHOTS, CARD_KEY, KioskServer, LinkCut, label,
+from tests.kiosk.stack import (ITO_UID, SATO_UID, SHOTS, CARD_KEY, Broker, KioskServer, LinkCut, label,
                                seed, wait_until)
 from tests.kiosk.virtual_card import VirtualCard
 
@@ -36,6 +36,14 @@ def link(rabbit_config):
     relay = LinkCut(5672)
     yield relay
     relay.close()
+
+
+@pytest.fixture
+def broker():
+    broker = Broker()
+    yield broker
+    if broker.stopped:  # however the test ended, the next one finds RabbitMQ running
+        broker.start()
 
 
 @pytest.fixture
@@ -164,28 +172,48 @@ def test_reader_state_is_shown_when_the_card_service_stops(page, pcscd):
         page.wait_for_selector(".greeted")
 
 
-def test_offline_checkout_is_kept_and_reaches_custody_exactly_once(page, kiosk, link, rabbit_config, engine):
-    link.cut()  # RabbitMQ unreachable from the kiosk
+def check_out_offline(page, kiosk, engine, shots: bool = False):
+    """Sato takes the laptop out while the kiosk cannot reach custody: kept in the journal only."""
     with VirtualCard(SATO_UID):
         page.wait_for_selector("text=佐藤 花子さん、こんにちは", timeout=15000)
     page.wait_for_selector("text=オフライン")
     scan(page, label("LT-0001"))
     page.wait_for_selector(".confirm >> text=VAIO Pro PK 14in", timeout=15000)
-    shot(page, "10-offline-confirm")
+    if shots:
+        shot(page, "10-offline-confirm")
     page.click("[data-action='checkout']")
     page.wait_for_selector("text=端末に保存しました", timeout=15000)
-    shot(page, "11-offline-saved")
-    journal = kiosk.app.extensions["journal"]
-    assert journal.counts() == {"pending": 1}
+    if shots:
+        shot(page, "11-offline-saved")
+    assert kiosk.app.extensions["journal"].counts() == {"pending": 1}
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(Custody)) == 0
-    link.restore()
-    wait_until(lambda: journal.counts() == {"done": 1}, timeout=20)
-    kiosk.app.extensions["syncer"].flush()  # a second replay changes nothing
+
+
+def synced_once(kiosk, engine, timeout: float):
+    """The journal's entry reached custody, and a second replay changes nothing."""
+    journal = kiosk.app.extensions["journal"]
+    wait_until(lambda: journal.counts() == {"done": 1}, timeout=timeout)
+    kiosk.app.extensions["syncer"].flush()
     with Session(engine) as s:
         records = s.scalars(select(Custody)).all()
         assert len(records) == 1 and records[0].employee.name == "佐藤 花子"
         assert records[0].checkout_request_id.startswith("kiosk-3F:")
+
+
+def test_offline_checkout_is_kept_and_reaches_custody_exactly_once(page, kiosk, link, engine):
+    link.cut()  # the network between the kiosk and RabbitMQ is down
+    check_out_offline(page, kiosk, engine, shots=True)
+    link.restore()
+    synced_once(kiosk, engine, timeout=20)
+
+
+def test_checkout_while_rabbitmq_is_stopped_reaches_custody_once_it_runs_again(page, kiosk, broker, engine):
+    broker.stop()  # custody loses its broker too
+    check_out_offline(page, kiosk, engine)
+    broker.start()
+    synced_once(kiosk, engine, timeout=90)
+    page.wait_for_selector("text=オフライン", state="detached", timeout=15000)
 
 
 def test_offline_return_without_a_card_is_kept_and_synced(page, kiosk, link, rabbit_config):
