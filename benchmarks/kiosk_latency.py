@@ -12,6 +12,7 @@ RPC from the kiosk's own client.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import statistics
 import sys
@@ -31,7 +32,8 @@ from kiosk.custody_client import CustodyClient  # noqa: E402
 from kiosk.settings import KioskSettings  # noqa: E402
 from tests.custody.processes import CustodyProcess  # noqa: E402
 from tests.kiosk.pcsc import PcscDaemon  # noqa: E402
-from tests.kiosk.stack import CARD_KEY, CHROMIUM_ARGS, SATO_UID, KioskServer, label, seed  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.kiosk.stack import CARD_KEY, SATO_UID, KioskServer, label, seed  # noqa: E402
 from tests.kiosk.virtual_card import VirtualCard  # noqa: E402
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -74,10 +76,11 @@ def main() -> int:
                                  journal_path=str(work / "journal.db"), reader_filter=pcscd.reader_name,
                                  idle_seconds=60, result_seconds=60)
         server = KioskServer(create_app({"SETTINGS": settings}))
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request would bury the progress
         client = CustodyClient(settings)
         tap, read, scan, rpc = [], [], [], []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 800, "height": 480})
             page.goto(server.url)
             page.wait_for_selector("[data-reader='connected']")
