@@ -165,6 +165,8 @@ def test_idle_screen_forgets_the_employee(page):
 def test_reader_state_is_shown_when_the_card_service_stops(page, pcscd):
     pcscd.stop()
     page.wait_for_selector("[data-reader='service_down'] >> text=カードサービス停止中", timeout=10000)
+    page.wait_for_selector(".idle >> text=社員証を読み取れません")
+    assert "返却はQRラベルのスキャンでできます" in page.inner_text(".idle")
     shot(page, "09-card-service-down")
     pcscd.start()
     page.wait_for_selector("[data-reader='connected']", timeout=10000)
