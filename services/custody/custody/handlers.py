@@ -11,10 +11,9 @@ from contracts import events
 from contracts.errors import CustodyRefusal
 from contracts.labels import LabelError, valid_tag, verify_payload
 from custody import audit, domain, outbox, views
-from custody.ledger import employee_by_card, get_asset
+from custody.ledger import OPEN, employee_by_card, get_asset, open_custody
 from custody.models import Asset, Custody, Employee
 
-OPEN = (Custody.returned_at.is_(None),)
 OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
 
 
@@ -29,10 +28,6 @@ def resolve_tag(label: str | None, tag: str | None, label_key: bytes) -> str:
     if not valid_tag(typed):
         raise CustodyRefusal("label_invalid", {"problem": "no label or tag given" if not typed else "malformed tag"})
     return typed
-
-
-def open_custody(session: Session, asset_id: int) -> Custody | None:
-    return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *OPEN))
 
 
 def _may_take(session: Session, policy: domain.Policy, label_key: bytes, now: datetime, card_hash: str | None,

@@ -9,11 +9,16 @@ from sqlalchemy.orm import Session
 from contracts import events
 from contracts.cards import is_card_hash
 from contracts.errors import CustodyRefusal
-from custody import audit, outbox, views
-from custody.models import Asset, Employee
+from custody import audit, domain, outbox, views
+from custody.models import Asset, Custody, Employee
 from custody.schemas import AssetInput, EmployeeInput, parse
 
 _ASSET_FIELDS = tuple(AssetInput.model_fields)
+OPEN = (Custody.returned_at.is_(None),)
+
+
+def open_custody(session: Session, asset_id: int) -> Custody | None:
+    return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *OPEN))
 
 
 def get_asset(session: Session, tag: str, lock: bool = False) -> Asset:
@@ -72,11 +77,12 @@ def update_asset(session: Session, tag: str, changes: dict, actor: str, now: dat
     return views.asset_dict(asset)
 
 
-def retire_asset(session: Session, tag: str, reason: str, actor: str, now: datetime) -> dict:
-    """Take an asset out of service; one that is out must be returned first."""
-    asset = get_asset(session, tag)
-    if asset.status in ("checked_out", "overdue"):
-        raise CustodyRefusal("asset_already_out", {"tag": asset.tag, "holder_name": "?", "since": "?"})
+def retire_asset(session: Session, policy: domain.Policy, tag: str, reason: str, actor: str,
+                 now: datetime) -> dict:
+    """Take an asset out of service; one that is out must be returned first (the refusal names its holder)."""
+    asset = get_asset(session, tag, lock=True)
+    if asset.status in domain.OUT_STATUSES:
+        domain.check_asset_available(asset, open_custody(session, asset.id), policy)
     if asset.status != "retired":
         asset.status = "retired"
         audit.append(session, now, actor, "asset_retired", "asset", asset.tag, {"reason": reason})
@@ -138,6 +144,20 @@ def update_employee(session: Session, number: str, changes: dict, actor: str, no
         outbox.add(session, _employee_event(events.EmployeeUpdated, employee, now))
     session.commit()
     return views.employee_dict(employee)
+
+
+def retire_employee(session: Session, number: str, reason: str, actor: str, now: datetime) -> dict:
+    """An employee leaves or may no longer take assets out; what they still hold is named in the answer
+    (it stays on their name, and its due time still counts)."""
+    employee = get_employee(session, number)
+    if employee.active:
+        employee.active = False
+        audit.append(session, now, actor, "employee_retired", "employee", number, {"reason": reason})
+        outbox.add(session, _employee_event(events.EmployeeUpdated, employee, now))
+    holding = session.scalars(select(Asset.tag).join(Custody, Custody.asset_id == Asset.id)
+                              .where(Custody.employee_id == employee.id, *OPEN).order_by(Asset.tag)).all()
+    session.commit()
+    return views.employee_dict(employee) | {"still_holding": list(holding)}
 
 
 def bind_card(session: Session, number: str, card_hash: str, actor: str, now: datetime) -> dict:

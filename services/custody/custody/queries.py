@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from custody import outbox, views
-from custody.handlers import OPEN
+from custody.ledger import OPEN
 from custody.ledger import get_asset
 from custody.models import Custody, OutboxMessage
 

@@ -64,7 +64,7 @@ class CustodyService:
     @refusals
     def retire_asset(self, tag: str, reason: str = "", actor: str = "system") -> dict:
         """Take an asset out of service for good."""
-        return ledger.retire_asset(self.db, tag, reason, actor, utcnow())
+        return ledger.retire_asset(self.db, self.config.policy, tag, reason, actor, utcnow())
 
     @refusals
     def mark_lost(self, tag: str, reason: str = "", actor: str = "system") -> dict:
@@ -80,6 +80,11 @@ class CustodyService:
     def update_employee(self, employee_number: str, changes: dict, actor: str = "system") -> dict:
         """Change an employee's details; ``{"active": false}`` retires them."""
         return ledger.update_employee(self.db, employee_number, changes, actor, utcnow())
+
+    @refusals
+    def retire_employee(self, employee_number: str, reason: str = "", actor: str = "system") -> dict:
+        """The employee may no longer take assets out (left, moved); the answer lists what they still hold."""
+        return ledger.retire_employee(self.db, employee_number, reason, actor, utcnow())
 
     @refusals
     def bind_card(self, employee_number: str, card_hash: str, actor: str = "system") -> dict:

@@ -67,7 +67,26 @@ def test_asset_that_is_out_cannot_be_retired(rpc, people):
     from tests.custody.conftest import label
     rpc.register_asset(LAPTOP)
     rpc.checkout(card_hash=people["sato"], **at("k1"), label=label("LT-0001"))
-    assert refusal_of(rpc.retire_asset, "LT-0001").code == "asset_already_out"
+    refusal = refusal_of(rpc.retire_asset, "LT-0001", "broken screen")
+    assert refusal.code == "asset_already_out" and refusal.params["holder_name"] == "佐藤 花子"
+    assert "佐藤 花子" in refusal.message("ja") and "?" not in refusal.message("en")
+    assert rpc.get_asset("LT-0001")["status"] == "checked_out"
+
+
+def test_retired_employee_can_take_nothing_out_and_is_told_what_they_still_hold(rpc, people, event_log):
+    from tests.custody.conftest import label
+    rpc.register_asset(LAPTOP)
+    rpc.checkout(card_hash=people["sato"], **at("k1"), label=label("LT-0001"))
+    answer = rpc.retire_employee("E001", "left the company", actor="hr-admin")
+    assert answer["active"] is False and answer["still_holding"] == ["LT-0001"]
+    update = event_log.wait_for("employee_updated", predicate=lambda body: body["active"] is False)
+    assert update["employee"]["employee_number"] == "E001"
+    rpc.register_asset(LAPTOP | {"tag": "LT-0002", "serial_number": "SN-2"})
+    refusal = refusal_of(rpc.checkout, card_hash=people["sato"], **at("k1"), label=label("LT-0002"))
+    assert refusal.code == "employee_inactive"
+    back = rpc.return_asset(**at("k1"), label=label("LT-0001"), card_hash=people["sato"])
+    assert back["asset"]["status"] == "available"  # what they held can still come back
+    assert rpc.retire_employee("E001")["still_holding"] == []
 
 
 def test_employee_with_unknown_manager_is_refused(rpc):
