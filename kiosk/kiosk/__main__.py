@@ -6,7 +6,8 @@ import sys
 def main() -> None:
     bind = os.environ.get("KIOSK_BIND", "127.0.0.1:8080")
     args = ["gunicorn", "--workers", "1", "--worker-class", "gthread", "--threads", "16",
-            "--bind", bind, "--graceful-timeout", "15", "kiosk.app:create_app()"]
+            "--bind", bind, "--graceful-timeout", "15", "--config", "python:kiosk.gunicorn_conf",
+            "kiosk.app:create_app()"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 
 

@@ -7,11 +7,22 @@ import threading
 from typing import Iterator
 
 
+_CLOSED = object()
+
+
 class Broadcaster:
     def __init__(self):
         self._subscribers: list[queue.Queue] = []
         self._lock = threading.Lock()
+        self._closed = False
         self.latest: dict | None = None
+
+    def close(self) -> None:
+        """The server is stopping: end every open stream now (pages reconnect to the next server)."""
+        with self._lock:
+            self._closed = True
+            for subscriber in self._subscribers:
+                subscriber.put(_CLOSED)
 
     def publish(self, message: dict) -> None:
         with self._lock:
@@ -24,7 +35,9 @@ class Broadcaster:
         inbox: queue.Queue = queue.Queue()
         with self._lock:
             self._subscribers.append(inbox)
-            if self.latest is not None:
+            if self._closed:
+                inbox.put(_CLOSED)
+            elif self.latest is not None:
                 inbox.put(self.latest)
         try:
             yield "retry: 1000\n\n"
@@ -34,6 +47,8 @@ class Broadcaster:
                 except queue.Empty:
                     yield ": keep-alive\n\n"
                     continue
+                if message is _CLOSED:
+                    return
                 yield f"event: update\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
         finally:
             with self._lock:
