@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 
+from contracts import words as said
 from kiosk import i18n
 from kiosk.bus import Broadcaster
 from kiosk.controller import Controller, Screen
@@ -45,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.status)
     if settings.demo:
         app.register_blueprint(views.demo)
-    app.jinja_env.globals.update(t=i18n.text)
+    app.jinja_env.globals.update(t=i18n.text, kind_name=lambda code, lang: said.upper_first(said.kind(code, lang)))
     app.jinja_env.filters["local_time"] = lambda iso: _local(iso, settings.timezone)
 
     syncer.start()

@@ -1,12 +1,14 @@
 """The shared contracts: schemas, refusal messages, card hashes."""
 import re
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
 
 from contracts.cards import card_hash, is_card_hash
 from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, render
-from contracts.events import EVENTS, AssetRetired, parse_event
+from contracts import words
+from contracts.events import EVENTS, AssetKind, AssetRetired, DataCategory, Encryption, parse_event
 
 
 def test_every_event_type_is_past_tense_snake_case_and_versioned():
@@ -68,3 +70,19 @@ def test_events_doc_is_generated_from_the_current_contracts():
 def test_every_event_type_has_a_documented_example():
     from contracts.examples import EXAMPLES
     assert {e.event_type for e in EXAMPLES} == set(EVENTS)
+
+
+@pytest.mark.parametrize("table, codes", [(words.KINDS, AssetKind), (words.CATEGORIES, DataCategory),
+                                          (words.ENCRYPTION, Encryption)], ids=["kind", "category", "encryption"])
+def test_every_code_has_its_own_words_in_both_languages(table, codes):
+    assert set(table) == set(get_args(codes))
+    for lang in (0, 1):
+        said = [pair[lang] for pair in table.values()]
+        assert all(said) and len(set(said)) == len(said), said
+
+
+def test_words_for_an_unknown_code_show_the_code_and_english_keeps_its_capitals():
+    assert words.kind("usb_storage", "ja") == "USBメモリ" and words.category("health", "en") == "health data (sensitive)"
+    assert words.kind("drone", "ja") == "drone"
+    assert words.upper_first(words.kind("usb_storage", "en")) == "USB stick"
+    assert words.upper_first(words.kind("laptop", "en")) == "Laptop"

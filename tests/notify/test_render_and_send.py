@@ -65,6 +65,17 @@ def test_possible_loss_mail_arrives_decoded_with_japanese_names(smtp, template, 
         assert expected in html, expected
 
 
+def test_a_usb_stick_is_named_as_everywhere_else_and_keeps_its_capitals_in_an_english_subject():
+    usb = EVENT.model_copy(update={"asset": EVENT.asset.model_copy(update={"kind": "usb_storage", "tag": "UM-0003"}),
+                                   "data_inventory": EVENT.data_inventory.model_copy(
+                                       update={"categories": ("my_number", "health")})})
+    chosen = variables_for_possible_loss(usb, security_contact=SECURITY)
+    assert render("possible_loss_holder", "en", chosen).subject.startswith("[Urgent] USB stick UM-0003 was due back")
+    manager = render("possible_loss_manager", "ja", chosen)
+    assert "USBメモリ UM-0003" in manager.subject
+    assert "個人番号（マイナンバー）、健康・病歴情報（要配慮個人情報）" in manager.text
+
+
 def test_unknown_language_falls_back_to_japanese():
     assert render("possible_loss_holder", "fr", variables()) == render("possible_loss_holder", "ja", variables())
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contracts import events as ev
+from contracts import words as said
 from contracts.errors import IncidentRefusal
 from incident import duties as rules
 from incident import measures, outbox, schemas, views
@@ -104,7 +105,7 @@ def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLos
     if existing is not None:
         return existing
     asset = event.asset
-    title = f"{views.KIND_JA[asset.kind]} {asset.tag} の紛失の疑い / possible loss of {asset.kind.replace('_', ' ')} {asset.tag}"
+    title = f"{said.kind(asset.kind)} {asset.tag} の紛失の疑い / possible loss of {said.kind(asset.kind, 'en')} {asset.tag}"
     try:
         incident = _new_incident(
             session, prefix, now, status="suspected", origin="possible_loss", source_event_id=event.event_id,
@@ -160,7 +161,7 @@ def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: da
     kind = asset["kind"]
     incident = _new_incident(
         session, prefix, now, status="confirmed", origin="reported", source_event_id=None,
-        title=f"{views.KIND_JA[kind]} {label} の紛失届 / reported loss of {kind.replace('_', ' ')} {label}",
+        title=f"{said.kind(kind)} {label} の紛失届 / reported loss of {said.kind(kind, 'en')} {label}",
         asset=asset, holder=holder, manager=None, checkout=None, ledger_inventory=inventory.model_dump(mode="json"),
         protection=protection.model_dump(mode="json"), aware_at=form.aware_at or now, opened_by=actor.name)
     _note(session, incident, actor, now, f"紛失の届出 / loss reported: {form.description}" +

@@ -12,16 +12,11 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from contracts import words as said
 from incident import views
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
 
-CATEGORY_JA = {"name": "氏名", "email": "メールアドレス", "phone": "電話番号", "address": "住所", "birth_date": "生年月日",
-               "credit_card": "クレジットカード番号", "bank_account": "銀行口座情報",
-               "health": "健康・病歴情報（要配慮個人情報）",
-               "sensitive": "その他の要配慮個人情報", "my_number": "個人番号（マイナンバー）",
-               "login_credentials": "ログインID・パスワード", "other": "その他"}
-ENCRYPTION_JA = {"none": "暗号化なし", "full_disk": "ディスク全体の暗号化", "file_level": "ファイル単位の暗号化"}
 CAUSE_JA = {"workload": "業務量", "work_style": "働き方", "procedure": "手順", "equipment": "機器", "training": "教育",
             "individual": "個人の行為", "other": "その他"}
 STATUS_JA = {"open": "未着手", "in_progress": "実施中", "done": "完了"}
@@ -50,13 +45,13 @@ def items(incident: Incident, tz: ZoneInfo) -> list[Item]:
     cases = views.rules.assess(views.facts(incident)).appi_cases
     last_seen = (f"{local(datetime.fromisoformat(report['last_seen_at']))}（{report['last_seen_place']}）"
                  if report else TODO)
-    kind = views.KIND_JA.get(asset.get("kind"), "機器")
+    kind = said.kind(asset.get("kind", "other"))
     what = (f"従業員が業務で持ち出した{kind} {asset.get('tag', '')}（型番 {asset.get('model_number') or '—'}、"
             f"製造番号 {asset.get('serial_number') or '—'}）が所在不明となった。")
     if incident.recovered_at:
         what += f" その後回収された（{local(incident.recovered_at)}）。"
     forgotten = [FORGOTTEN[k][0] for k, v in (report["forgotten"].items() if report else []) if v != "no"]
-    protection_line = (f"保護措置：{ENCRYPTION_JA.get(protection.get('encryption', 'none'), '—')}"
+    protection_line = (f"保護措置：{said.encryption(protection.get('encryption', 'none'))}"
                        f"{'（' + protection['cipher'] + '）' if protection.get('cipher') else ''}、"
                        f"鍵の別保管 {'あり' if protection.get('key_stored_separately') else 'なし'}、"
                        f"遠隔消去 {'可' if protection.get('remote_wipe') else '不可'}")
@@ -82,7 +77,7 @@ def items(incident: Incident, tz: ZoneInfo) -> list[Item]:
                                            if cases else "該当なし（高度な暗号化等の保護措置）")], []),
         Item(2, "漏えい等が発生し、又は発生したおそれがある個人データの項目",
              [protection_line] + ([f"端末内に残存していた可能性があるもの：{'、'.join(forgotten)}"] if forgotten else []),
-             [CATEGORY_JA.get(c, c) for c in inventory.categories] or [TODO]),
+             [said.category(c) for c in inventory.categories] or [TODO]),
         Item(3, "漏えい等が発生し、又は発生したおそれがある個人データに係る本人の数", [persons + customers], []),
         Item(4, "原因", [], causes or [f"{TODO}（原因分析を記録してください）"]),
         Item(5, "二次被害又はそのおそれの有無及びその内容",

@@ -6,8 +6,6 @@ from incident import duties as rules
 from incident.measures import note_text
 from incident.models import DutyState, Incident
 
-KIND_JA = {"laptop": "ノートPC", "smartphone": "スマートフォン", "tablet": "タブレット", "usb_storage": "USBメモリ",
-           "other": "機器"}
 
 
 def inventory(incident: Incident) -> DataInventory:

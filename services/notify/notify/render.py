@@ -9,6 +9,7 @@ from pathlib import Path
 from contracts.events import PossibleLossDetected
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError, pass_context
 
+from contracts import words as said
 from notify import words
 from notify.exceptions import RenderError
 
@@ -43,7 +44,8 @@ def _environment() -> Environment:
         autoescape=lambda name: bool(name) and name.endswith(".html"),
         keep_trailing_newline=True,
     )
-    env.filters.update(word=_in_lang(words.word), words=_in_lang(words.words),
+    env.filters.update(word=_in_lang(words.word), kind=_in_lang(said.kind), encryption=_in_lang(said.encryption),
+                       categories=_in_lang(words.categories), upper_first=said.upper_first,
                        when=_in_lang(words.when), yes_no=_in_lang(words.yes_no), count=words.count)
     return env
 

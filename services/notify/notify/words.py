@@ -4,31 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from contracts import words as said
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 LANGUAGES = ("ja", "en")
 DEFAULT_LANG = "ja"
 
+# notify's own codes; asset kinds, data categories and encryption come from contracts.words
 WORDS: dict[str, dict[str, str]] = {
     "ja": {
-        "laptop": "ノートPC", "smartphone": "スマートフォン", "tablet": "タブレット",
-        "usb_storage": "USBメモリ", "other": "その他",
-        "name": "氏名", "email": "メールアドレス", "phone": "電話番号", "address": "住所",
-        "birth_date": "生年月日", "credit_card": "クレジットカード番号", "bank_account": "銀行口座番号",
-        "health": "要配慮個人情報（健康）", "sensitive": "要配慮個人情報",
-        "my_number": "個人番号（マイナンバー）", "login_credentials": "ログイン情報（ID・パスワード）",
-        "none": "なし（暗号化されていません）", "full_disk": "ディスク全体の暗号化", "file_level": "ファイル単位の暗号化",
         "suspected": "紛失の疑い", "confirmed": "紛失確定", "recovered": "回収済み", "closed": "クローズ",
         "possible_loss": "返却期限超過による自動起票", "reported": "報告による起票",
         "no_leak": "漏えいなし", "resolved": "対応完了",
     },
     "en": {
-        "laptop": "laptop", "smartphone": "smartphone", "tablet": "tablet",
-        "usb_storage": "USB storage", "other": "other",
-        "name": "name", "email": "e-mail address", "phone": "phone number", "address": "postal address",
-        "birth_date": "date of birth", "credit_card": "credit card number", "bank_account": "bank account number",
-        "health": "health (sensitive)", "sensitive": "sensitive personal data",
-        "my_number": "My Number (individual number)", "login_credentials": "login credentials",
-        "none": "none (not encrypted)", "full_disk": "full-disk encryption", "file_level": "file-level encryption",
         "suspected": "suspected loss", "confirmed": "confirmed loss", "recovered": "recovered", "closed": "closed",
         "possible_loss": "opened automatically after a missed return", "reported": "reported by a person",
         "no_leak": "no leak", "resolved": "resolved",
@@ -45,9 +34,9 @@ def word(code: str, lang: str) -> str:
     return WORDS.get(lang, WORDS[DEFAULT_LANG]).get(code, code)
 
 
-def words(codes, lang: str) -> str:
-    """A list of codes in words, joined as the language writes lists."""
-    return _LIST_SEP.get(lang, "、").join(word(c, lang) for c in codes) or _NOTHING.get(lang, "なし")
+def categories(codes, lang: str) -> str:
+    """Data categories in words, joined as the language writes lists."""
+    return _LIST_SEP.get(lang, "、").join(said.category(c, lang) for c in codes) or _NOTHING.get(lang, "なし")
 
 
 def when(moment: datetime, lang: str) -> str:

@@ -6,8 +6,9 @@ from typing import get_args
 
 from flask import Flask, current_app, request
 
+from contracts import words as said
 from contracts.errors import INCIDENT_MESSAGES
-from contracts.events import DataCategory
+from contracts.events import AssetKind, DataCategory, Encryption
 from incident.console import auth, now
 from incident.measures import NOTES
 
@@ -19,20 +20,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # presence
     "yes": ("あり", "yes"), "no": ("なし", "no"), "unknown": ("不明", "unknown"),
     "lost": ("紛失", "lost"), "stolen": ("盗難", "stolen"),
-    # data categories
-    "name": ("氏名", "name"), "email": ("メールアドレス", "email"), "phone": ("電話番号", "phone"),
-    "address": ("住所", "address"), "birth_date": ("生年月日", "birth date"),
-    "credit_card": ("クレジットカード番号", "credit card"),
-    "bank_account": ("銀行口座", "bank account"), "health": ("健康情報（要配慮）", "health (sensitive)"),
-    "sensitive": ("その他の要配慮個人情報", "other sensitive data"), "my_number": ("マイナンバー", "My Number"),
-    "login_credentials": ("ログイン情報", "log-in credentials"), "other": ("その他", "other"),
-    # asset kinds and protection
-    "laptop": ("ノートPC", "laptop"), "smartphone": ("スマートフォン", "smartphone"), "tablet": ("タブレット", "tablet"),
-    "usb_storage": ("USBメモリ", "USB stick"), "none": ("なし", "none"), "full_disk": ("ディスク全体", "full disk"),
-    "file_level": ("ファイル単位", "file level"),
     # causes
     "workload": ("業務量", "workload"), "work_style": ("働き方", "work style"), "procedure": ("手順", "procedure"),
     "equipment": ("機器", "equipment"), "training": ("教育", "training"), "individual": ("個人", "individual"),
+    "other": ("その他", "other"),
     # measures
     "cost_claim": ("実費の請求", "actual-cost claim"), "damages_claim": ("顧客損害の賠償請求", "claim for customer damages"),
     "disciplinary": ("懲戒処分", "disciplinary action"), "reprimand": ("訓戒", "reprimand"),
@@ -55,6 +46,19 @@ def T(ja: str, en: str) -> str:
 def label(code) -> str:
     pair = LABELS.get(str(code))
     return T(*pair) if pair else str(code)
+
+
+def kind_label(code) -> str:
+    """Asset kinds, data categories and encryption read as in e-mails and at the kiosk (contracts.words)."""
+    return said.kind(code, auth.lang())
+
+
+def category_label(code) -> str:
+    return said.category(code, auth.lang())
+
+
+def encryption_label(code) -> str:
+    return said.encryption(code, auth.lang())
 
 
 def pick(text: str | None) -> str:
@@ -107,7 +111,9 @@ def overdue(value) -> bool:
 
 
 def install(app: Flask) -> None:
-    app.jinja_env.globals.update(T=T, label=label, pick=pick, may=auth.may, csrf_token=auth.csrf_token,
+    app.jinja_env.globals.update(T=T, label=label, kind_label=kind_label, category_label=category_label,
+                                 encryption_label=encryption_label, pick=pick, may=auth.may, csrf_token=auth.csrf_token,
                                  lang=auth.lang, here=lambda: request.full_path.rstrip("?"), notes=NOTES,
-                                 refusals=INCIDENT_MESSAGES, categories=get_args(DataCategory))
+                                 refusals=INCIDENT_MESSAGES, categories=get_args(DataCategory),
+                                 kinds=get_args(AssetKind), encryptions=get_args(Encryption))
     app.jinja_env.filters.update(local=local, input_time=input_time, left=left, overdue=overdue)
