@@ -113,8 +113,10 @@ class Controller:
         entry = self.journal.get(entry.seq)
         if entry.status == "refused":
             return self._result("refused", refusal=entry.outcome)
-        kind = {"pending": "saved_offline", "done": "recovered" if (entry.outcome or {}).get("recovered") else op}
-        self._result(kind.get(entry.status, op), asset=asset, due_at=(entry.outcome or {}).get("due_at"))
+        outcome = entry.outcome or {}
+        kind = {"pending": "saved_offline", "done": "recovered" if outcome.get("recovered") else op}
+        self._result(kind.get(entry.status, op), asset=asset, due_at=outcome.get("due_at"),
+                     for_holder=outcome.get("returned_for"))
 
     def _offline_scan(self, scan: dict, employee: dict | None) -> None:
         tag = unverified_tag(scan["label"]) if "label" in scan else scan["tag"]

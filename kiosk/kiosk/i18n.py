@@ -24,6 +24,7 @@ TEXTS = {
     "cancel": ("キャンセル", "Cancel"),
     "done_checkout": ("持ち出しを記録しました", "Checkout recorded"),
     "done_return": ("返却を記録しました", "Return recorded"),
+    "returned_for": ("{name}さんの持ち出し分の返却として記録しました", "Recorded as returned on behalf of {name}"),
     "done_recovered": ("返却を記録しました（期限超過）。情報セキュリティ担当に通知済みです",
                        "Return recorded (it was overdue). The security team has been told."),
     "done_saved_offline": ("端末に保存しました。サーバーにつながり次第、送信します",

@@ -51,7 +51,8 @@ class Syncer(threading.Thread):
                     return
                 self.journal.settle(entry.seq, "done", {"custody_id": outcome.get("custody_id"),
                                                          "due_at": outcome.get("due_at"),
-                                                         "recovered": outcome.get("recovered", False)})
+                                                         "recovered": outcome.get("recovered", False),
+                                                         "returned_for": _returned_for(entry.op, outcome)})
             self.note_reachable(True)
             self.last_sync = time.time()
 
@@ -85,3 +86,11 @@ class Syncer(threading.Thread):
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _returned_for(op: str, outcome: dict) -> str | None:
+    """Whose checkout a return by someone else (or with no card) closed: the screen names them."""
+    holder, by = outcome.get("holder") or {}, outcome.get("returned_by") or {}
+    if op != "return" or not holder or by.get("employee_number") == holder.get("employee_number"):
+        return None
+    return holder.get("name")

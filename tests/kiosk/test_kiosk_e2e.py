@@ -118,9 +118,22 @@ def test_return_is_just_a_scan(page, rabbit_config):
     check_out_laptop_as_sato(page)
     scan(page, label("LT-0001"))
     page.wait_for_selector("text=返却を記録しました")
+    assert "佐藤 花子さんの持ち出し分" in page.inner_text(".result")  # no card: recorded as by someone else
     shot(page, "05-returned")
     asset = ledger_asset(rabbit_config, "LT-0001")
     assert asset["status"] == "available" and asset["history"][0]["returned_by"] is None
+
+
+def test_a_return_by_someone_else_says_whose_checkout_it_closes_and_custody_records_who(page, rabbit_config):
+    check_out_laptop_as_sato(page)
+    with VirtualCard(ITO_UID):
+        page.wait_for_selector("text=伊藤 健さん、こんにちは")
+    scan(page, label("LT-0001"))
+    page.wait_for_selector("text=返却を記録しました")
+    assert "佐藤 花子さんの持ち出し分の返却として記録しました" in page.inner_text(".result")
+    shot(page, "05b-returned-by-someone-else")
+    last = ledger_asset(rabbit_config, "LT-0001")["history"][0]
+    assert last["holder"]["name"] == "佐藤 花子" and last["returned_by"]["name"] == "伊藤 健"
 
 
 def test_refusal_is_shown_with_its_reason_then_the_screen_returns_to_idle(page):
