@@ -124,11 +124,15 @@ def test_return_is_just_a_scan(page, rabbit_config):
     assert asset["status"] == "available" and asset["history"][0]["returned_by"] is None
 
 
-def test_a_return_by_someone_else_says_whose_checkout_it_closes_and_custody_records_who(page, rabbit_config):
-    check_out_laptop_as_sato(page)
+def ito_scans_the_laptop(page):
     with VirtualCard(ITO_UID):
         page.wait_for_selector("text=伊藤 健さん、こんにちは")
     scan(page, label("LT-0001"))
+
+
+def test_a_return_by_someone_else_says_whose_checkout_it_closes_and_custody_records_who(page, rabbit_config):
+    check_out_laptop_as_sato(page)
+    ito_scans_the_laptop(page)
     page.wait_for_selector("text=返却を記録しました")
     assert "佐藤 花子さんの持ち出し分の返却として記録しました" in page.inner_text(".result")
     shot(page, "05b-returned-by-someone-else")
@@ -137,9 +141,7 @@ def test_a_return_by_someone_else_says_whose_checkout_it_closes_and_custody_reco
 
 
 def test_refusal_is_shown_with_its_reason_then_the_screen_returns_to_idle(page):
-    with VirtualCard(ITO_UID):
-        page.wait_for_selector("text=伊藤 健さん、こんにちは")
-    scan(page, label("LT-0001"))
+    ito_scans_the_laptop(page)  # Ito has no security training
     page.wait_for_selector(".refused")
     assert "情報セキュリティ研修の受講が必要です" in page.inner_text(".refused")
     shot(page, "06-refused-training")
