@@ -3,6 +3,7 @@ touches it; the service on a real broker and database; publishing and listening 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -64,11 +65,11 @@ class SmtpSink:
 class SinkProcess:
     """aiosmtpd in a process of its own; ``port=0`` picks a free port."""
 
-    def __init__(self, folder: Path, port: int = 0):
+    def __init__(self, folder: Path, port: int = 0, env: dict | None = None):
         folder.mkdir(parents=True, exist_ok=True)
         self.log = open(folder / "sink.log", "wb")
         self.proc = subprocess.Popen([sys.executable, str(SINK), str(folder), str(port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=os.environ | (env or {}))
         deadline = time.monotonic() + 15
         while not (folder / "port").exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -25,7 +25,7 @@ class Store(kit.Store):
         super().setup()
         smtp = self.settings.smtp
         self.mailer = Mailer(smtp.host, smtp.port, smtp.security, smtp.username or None,
-                             smtp.password.get_secret_value() or None, smtp.timeout)
+                             smtp.password.get_secret_value() or None, smtp.timeout, ca_file=smtp.ca_file)
 
 
 class Config(kit.Config):

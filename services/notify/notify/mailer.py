@@ -79,13 +79,15 @@ class Mailer:
     """Sends one message per connection to an SMTP relay; credentials come from the caller."""
 
     def __init__(self, host: str, port: int, security: Security = "none", username: str | None = None,
-                 password: str | None = None, timeout: float = 10, local_hostname: str | None = None) -> None:
+                 password: str | None = None, timeout: float = 10, local_hostname: str | None = None,
+                 ca_file: str | None = None) -> None:
         if security not in ("none", "starttls", "ssl"):
             raise ValueError(f"security must be none, starttls or ssl, not {security!r}")
         self.host, self.port, self.security, self.timeout = host, port, security, timeout
         self._username, self._password = username, password
         # smtplib looks up our FQDN for EHLO on every connection (a DNS round trip each): do it once
         self.local_hostname = local_hostname or socket.getfqdn()
+        self.ca_file = ca_file or None  # a relay with a certificate from a company CA
         self._context: ssl.SSLContext | None = None
 
     def __repr__(self) -> str:  # never show the password, e.g. in a traceback or a log line
@@ -94,7 +96,7 @@ class Mailer:
     def _connect(self) -> smtplib.SMTP:
         # loading the CA bundle costs ~80 ms: once per mailer, and only when TLS is used
         if self._context is None and self.security != "none":
-            self._context = ssl.create_default_context()
+            self._context = ssl.create_default_context(cafile=self.ca_file)
         context = self._context
         if self.security == "ssl":
             return smtplib.SMTP_SSL(self.host, self.port, self.local_hostname, timeout=self.timeout, context=context)

@@ -20,6 +20,14 @@ class Smtp(BaseModel):
     username: str = ""
     password: SecretStr = SecretStr("")
     timeout: float = Field(default=10, gt=0)
+    ca_file: str = ""  # PEM bundle to trust instead of the system's CAs (a relay with a company CA)
+
+    @field_validator("ca_file")
+    @classmethod
+    def _readable(cls, value: str) -> str:
+        if value and not os.access(value, os.R_OK):
+            raise ValueError(f"cannot read the CA file {value} / CAファイルを読めません")
+        return value
 
 
 class Settings(BaseModel):
