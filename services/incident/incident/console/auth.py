@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from incident.console import db
 from incident.models import ConsoleUser
 from incident.roles import Actor
-from incident.console.users import authenticate
+from incident.console.users import authenticate, password_mark
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -45,13 +45,14 @@ def safe_next(target: str | None) -> str:
 
 @bp.before_app_request
 def load_user_and_check_csrf():
-    """Who is signed in (re-read each request, so a disabled user is out at once); POSTs need the token."""
+    """Who is signed in (re-read each request, so a disabled user or a reset password is out at once);
+    POSTs need the token."""
     g.user = None
     if (uid := session.get("uid")) is not None:
         user = db().get(ConsoleUser, uid)
-        if user is not None and user.active:
+        if user is not None and user.active and hmac.compare_digest(session.get("pw", ""), password_mark(user)):
             g.user = user
-        else:
+        else:  # disabled, or the password was reset since this session signed in
             session.pop("uid", None)
     if request.method == "POST":
         sent, kept = request.form.get("csrf_token", ""), session.get("csrf", "")
@@ -81,7 +82,7 @@ def login():
                                next=request.form.get("next", "")), 401
     chosen = session.get("lang")
     session.clear()  # a fresh session on sign-in: no fixation
-    session.update(uid=user.id, csrf=secrets.token_urlsafe(32))
+    session.update(uid=user.id, pw=password_mark(user), csrf=secrets.token_urlsafe(32))
     if chosen:
         session["lang"] = chosen
     session.permanent = True

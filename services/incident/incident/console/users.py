@@ -1,6 +1,8 @@
 """Console users: created by an administrator (CLI or the users page), passwords kept as scrypt hashes."""
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,8 +25,7 @@ def add_user(session: Session, username: str, display_name: str, role: str, pass
         raise IncidentRefusal("invalid_input", {"field": "display_name", "problem": "1-100 characters"})
     if role not in ROLES:
         raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
-    if len(password or "") < MIN_PASSWORD:
-        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters"})
+    _check_password(password)
     if session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)) is not None:
         raise IncidentRefusal("invalid_input", {"field": "username", "problem": "already taken"})
     user = ConsoleUser(username=username, display_name=display_name, role=role, active=True,
@@ -32,6 +33,34 @@ def add_user(session: Session, username: str, display_name: str, role: str, pass
     session.add(user)
     session.commit()
     return user
+
+
+def update_user(session: Session, by: str, username: str, role: str, active: bool, password: str = "") -> ConsoleUser:
+    """Change a user's role, switch them off or on, or set a new password (which ends their sessions);
+    an admin cannot take away their own admin access, so the console never loses its last way in."""
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == (username or "").strip()))
+    if user is None:
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "no such user"})
+    if role not in ROLES:
+        raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
+    if user.username == by and (role != "admin" or not active):
+        raise IncidentRefusal("invalid_input", {"field": "role", "problem": "you cannot remove your own admin access"})
+    if password:
+        _check_password(password)
+        user.password_hash = generate_password_hash(password, method="scrypt")
+    user.role, user.active = role, active
+    session.commit()
+    return user
+
+
+def password_mark(user: ConsoleUser) -> str:
+    """Kept in the session at sign-in; it changes with the password, so a reset ends older sessions."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters"})
 
 
 def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
