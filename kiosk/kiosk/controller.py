@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from contracts.cards import card_hash
 from contracts.errors import CustodyRefusal
-from contracts.labels import PREFIX, unverified_tag, valid_tag
+from contracts.labels import PREFIX, problem_params, unverified_tag, valid_tag
 from kiosk.custody_client import CustodyClient, CustodyUnavailable
 from kiosk.journal import Journal
 from kiosk.settings import KioskSettings
@@ -121,7 +121,8 @@ class Controller:
     def _offline_scan(self, scan: dict, employee: dict | None) -> None:
         tag = unverified_tag(scan["label"]) if "label" in scan else scan["tag"]
         if not tag or not valid_tag(tag):
-            return self._result("refused", refusal=CustodyRefusal("label_invalid", {"problem": "not an asset label"}).to_dict())
+            refusal = CustodyRefusal("label_invalid", problem_params("not an asset label"))
+            return self._result("refused", refusal=refusal.to_dict())
         asset = next((a for a in self.journal.roster()["assets"] if a["tag"] == tag), {"tag": tag})
         if employee is None:  # only a return is possible without a card
             return self._act("return", scan | {"card_hash": None}, asset=asset)

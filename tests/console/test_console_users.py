@@ -75,7 +75,7 @@ def test_a_new_role_applies_at_the_next_click(admin, console):
 
 def test_an_admin_cannot_switch_themselves_off_or_give_up_admin(admin, console):
     save(admin, "admin", active=False)
-    expect(admin.get_by_test_id("refusal")).to_contain_text("own admin access")  # and nothing changed
+    expect(admin.get_by_test_id("refusal")).to_contain_text("自分の管理者権限は外せません")  # and nothing changed
     admin.goto(console.url + "users")
     save(admin, "admin", role="viewer")
     expect(admin.get_by_test_id("refusal")).to_be_visible()
@@ -86,5 +86,5 @@ def test_an_admin_cannot_switch_themselves_off_or_give_up_admin(admin, console):
 
 def test_a_short_new_password_is_refused_and_the_old_one_still_works(admin, console):
     save(admin, "responder", password="short")
-    expect(admin.get_by_test_id("refusal")).to_contain_text("12")
+    expect(admin.get_by_test_id("refusal")).to_contain_text("12文字以上")
     http_login(console.url, "responder")  # unchanged

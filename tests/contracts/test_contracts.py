@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from contracts.cards import card_hash, is_card_hash
 from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, render
+from contracts.labels import problem_params
 from contracts import words
 from contracts.events import EVENTS, AssetKind, AssetRetired, DataCategory, Encryption, parse_event
 
@@ -86,3 +87,10 @@ def test_words_for_an_unknown_code_show_the_code_and_english_keeps_its_capitals(
     assert words.kind("drone", "ja") == "drone"
     assert words.upper_first(words.kind("usb_storage", "en")) == "USB stick"
     assert words.upper_first(words.kind("laptop", "en")) == "Laptop"
+
+
+def test_a_detail_given_in_japanese_too_is_shown_in_japanese_and_the_english_one_in_english():
+    refusal = CustodyRefusal("label_invalid", problem_params("signature does not match"))
+    assert "（署名が一致しません）" in refusal.message("ja")
+    assert "(signature does not match)" in refusal.message("en")
+    assert refusal.to_dict()["params"]["problem"] == "signature does not match"  # logs and the API keep English

@@ -156,6 +156,7 @@ def test_forged_label_is_refused_at_scan_time(page):
         page.wait_for_selector(".greeted")
     scan(page, label("LT-0001")[:-2] + "AA")
     page.wait_for_selector(".refused >> text=ラベルは正しくありません")
+    assert "署名が一致しません" in page.inner_text(".refused")  # the detail in Japanese too
 
 
 def test_damaged_label_can_be_typed_on_the_keypad(page):

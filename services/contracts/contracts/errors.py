@@ -150,8 +150,12 @@ class Refusal(Exception):
         self.params = params
 
     def message(self, lang: str = "ja") -> str:
+        """The text in a language; a parameter ``<name>_<lang>`` (``problem_ja``) stands in for ``<name>``
+        there, so a detail written in English for logs and the API still reads in Japanese on screen."""
         templates = self.catalogue[self.code]
-        return templates.get(lang, templates["ja"]).format_map(_Missing(self.params))
+        lang = lang if lang in templates else "ja"
+        params = {key: self.params.get(f"{key}_{lang}", value) for key, value in self.params.items()}
+        return templates[lang].format_map(_Missing(params))
 
     def to_dict(self) -> dict:
         return {"code": self.code, "params": self.params,

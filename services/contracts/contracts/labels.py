@@ -15,6 +15,15 @@ TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
 _SIG_LEN = 16
 
 
+PROBLEMS_JA = {"malformed tag": "番号の形式が違います", "not an asset label": "備品ラベルではありません",
+               "signature does not match": "署名が一致しません", "no label or tag given": "ラベルも番号もありません"}
+
+
+def problem_params(problem: str) -> dict[str, str]:
+    """A label problem as refusal parameters: English for logs and the API, Japanese for the screen."""
+    return {"problem": problem, "problem_ja": PROBLEMS_JA.get(problem, problem)}
+
+
 class LabelError(ValueError):
     """The scanned text is not a label this company printed; ``problem`` says why."""
 

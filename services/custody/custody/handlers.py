@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from contracts import events
 from contracts.errors import CustodyRefusal
-from contracts.labels import LabelError, valid_tag, verify_payload
+from contracts.labels import LabelError, problem_params, valid_tag, verify_payload
 from custody import audit, domain, outbox, views
 from custody.ledger import OPEN, employee_by_card, get_asset, open_custody
 from custody.models import Asset, Custody, Employee
@@ -23,10 +23,10 @@ def resolve_tag(label: str | None, tag: str | None, label_key: bytes) -> str:
         try:
             return verify_payload(label, label_key)
         except LabelError as exc:
-            raise CustodyRefusal("label_invalid", {"problem": exc.problem}) from None
+            raise CustodyRefusal("label_invalid", problem_params(exc.problem)) from None
     typed = (tag or "").strip().upper()
     if not valid_tag(typed):
-        raise CustodyRefusal("label_invalid", {"problem": "no label or tag given" if not typed else "malformed tag"})
+        raise CustodyRefusal("label_invalid", problem_params("no label or tag given" if not typed else "malformed tag"))
     return typed
 
 

@@ -20,14 +20,17 @@ def add_user(session: Session, username: str, display_name: str, role: str, pass
     """Create an active user; refuses an unknown role, a taken username or a short password."""
     username, display_name = (username or "").strip(), (display_name or "").strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
-        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "1-64 characters, no spaces"})
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "1-64 characters, no spaces",
+                                                "problem_ja": "空白なしの1〜64文字"})
     if not display_name or len(display_name) > 100:
-        raise IncidentRefusal("invalid_input", {"field": "display_name", "problem": "1-100 characters"})
+        raise IncidentRefusal("invalid_input", {"field": "display_name", "problem": "1-100 characters",
+                                                "problem_ja": "1〜100文字"})
     if role not in ROLES:
         raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
     _check_password(password)
     if session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)) is not None:
-        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "already taken"})
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "already taken",
+                                                "problem_ja": "すでに使われています"})
     user = ConsoleUser(username=username, display_name=display_name, role=role, active=True,
                        password_hash=generate_password_hash(password, method="scrypt"))
     session.add(user)
@@ -40,11 +43,13 @@ def update_user(session: Session, by: str, username: str, role: str, active: boo
     an admin cannot take away their own admin access, so the console never loses its last way in."""
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.username == (username or "").strip()))
     if user is None:
-        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "no such user"})
+        raise IncidentRefusal("invalid_input", {"field": "username", "problem": "no such user",
+                                                "problem_ja": "そのユーザーはいません"})
     if role not in ROLES:
         raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
     if user.username == by and (role != "admin" or not active):
-        raise IncidentRefusal("invalid_input", {"field": "role", "problem": "you cannot remove your own admin access"})
+        raise IncidentRefusal("invalid_input", {"field": "role", "problem": "you cannot remove your own admin access",
+                                                "problem_ja": "自分の管理者権限は外せません"})
     if password:
         _check_password(password)
         user.password_hash = generate_password_hash(password, method="scrypt")
@@ -60,7 +65,8 @@ def password_mark(user: ConsoleUser) -> str:
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters"})
+        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters",
+                                                "problem_ja": f"{MIN_PASSWORD}文字以上"})
 
 
 def authenticate(session: Session, username: str, password: str) -> ConsoleUser | None:
