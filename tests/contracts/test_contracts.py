@@ -3,10 +3,10 @@ import re
 from typing import get_args
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from contracts.cards import card_hash, is_card_hash
-from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, render
+from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, invalid_input, render
 from contracts.labels import problem_params
 from contracts import words
 from contracts.events import EVENTS, AssetKind, AssetRetired, DataCategory, Encryption, parse_event
@@ -94,3 +94,23 @@ def test_a_detail_given_in_japanese_too_is_shown_in_japanese_and_the_english_one
     assert "（署名が一致しません）" in refusal.message("ja")
     assert "(signature does not match)" in refusal.message("en")
     assert refusal.to_dict()["params"]["problem"] == "signature does not match"  # logs and the API keep English
+
+
+class _Form(BaseModel):
+    name: str = Field(max_length=5)
+    persons: int = Field(ge=0)
+
+
+@pytest.mark.parametrize("data, field, japanese", [
+    ({"persons": 1}, "name", "入力が必要です"),
+    ({"name": "toolongname", "persons": 1}, "name", "5文字以内にしてください"),
+    ({"name": "ok", "persons": -1}, "persons", "0以上にしてください"),
+    ({"name": "ok", "persons": "many"}, "persons", "整数で入力してください"),
+])
+def test_a_validation_problem_names_the_field_in_english_and_in_japanese(data, field, japanese):
+    with pytest.raises(ValidationError) as info:
+        _Form.model_validate(data)
+    refusal = invalid_input(CustodyRefusal, info.value)
+    assert refusal.params["field"] == field
+    assert refusal.message("ja") == f"入力が正しくありません：{field}（{japanese}）"
+    assert refusal.message("en").startswith(f"Invalid input: {field} (") and japanese not in refusal.message("en")

@@ -6,6 +6,8 @@ logs never carry the names or times held in the parameters.
 """
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 MESSAGES: dict[str, dict[str, str]] = {
     "card_unknown": {
         "ja": "このカードは登録されていません。管理部門にカードの登録を依頼してください。",
@@ -173,6 +175,33 @@ class CustodyRefusal(Refusal):
 class IncidentRefusal(Refusal):
     """A request the incident service refuses."""
     catalogue = INCIDENT_MESSAGES
+
+
+# pydantic's error types in Japanese (its own English message stays the ``problem``); ctx fills the {…}
+_VALIDATION_JA = {
+    "missing": "入力が必要です", "extra_forbidden": "この項目は使えません",
+    "string_too_short": "{min_length}文字以上にしてください", "string_too_long": "{max_length}文字以内にしてください",
+    "string_pattern_mismatch": "形式が違います", "string_type": "文字で入力してください",
+    "int_parsing": "整数で入力してください", "int_type": "整数で入力してください",
+    "float_parsing": "数値で入力してください", "bool_parsing": "はい・いいえで入力してください",
+    "greater_than": "{gt}より大きい値にしてください", "greater_than_equal": "{ge}以上にしてください",
+    "less_than": "{lt}より小さい値にしてください", "less_than_equal": "{le}以下にしてください",
+    "too_short": "{min_length}件以上にしてください", "too_long": "{max_length}件以内にしてください",
+    "literal_error": "次のどれかにしてください：{expected}", "enum": "次のどれかにしてください：{expected}",
+    "datetime_parsing": "日時の形式が違います（例：2026-11-30T18:00+09:00）",
+    "datetime_from_date_parsing": "日時の形式が違います（例：2026-11-30T18:00+09:00）",
+    "timezone_aware": "タイムゾーン付きの日時にしてください（例：+09:00）",
+    "date_parsing": "日付の形式が違います（例：2026-11-30）", "date_from_datetime_parsing": "日付の形式が違います（例：2026-11-30）",
+}
+
+
+def invalid_input(refusal: type[Refusal], error: ValidationError, default_field: str = "?") -> Refusal:
+    """The first problem pydantic found, as ``invalid_input`` naming the field, in English and Japanese."""
+    first = error.errors()[0]
+    params = {"field": ".".join(str(part) for part in first["loc"]) or default_field, "problem": first["msg"]}
+    if (japanese := _VALIDATION_JA.get(first["type"])) is not None:
+        params["problem_ja"] = japanese.format_map(_Missing({k: str(v) for k, v in (first.get("ctx") or {}).items()}))
+    return refusal("invalid_input", params)
 
 
 def render(code: str, params: dict, lang: str = "ja") -> str:

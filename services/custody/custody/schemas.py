@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator
 
-from contracts.errors import CustodyRefusal
+from contracts.errors import CustodyRefusal, invalid_input
 from contracts.events import AssetKind, DataCategory, Encryption
 from contracts.labels import valid_tag
 
@@ -58,6 +58,4 @@ def parse(schema: type[Input], data: dict) -> Input:
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "?"
-        raise CustodyRefusal("invalid_input", {"field": field, "problem": first["msg"]}) from None
+        raise invalid_input(CustodyRefusal, exc) from None

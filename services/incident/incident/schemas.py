@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from contracts.errors import IncidentRefusal
+from contracts.errors import IncidentRefusal, invalid_input
 from contracts.events import DataCategory
 
 Presence = Literal["yes", "no", "unknown"]  # "unknown" counts as "may have been on it"
@@ -162,6 +162,4 @@ def parse(model: type[Strict], data) -> Strict:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or model.__name__
-        raise IncidentRefusal("invalid_input", {"field": field, "problem": first["msg"]}) from None
+        raise invalid_input(IncidentRefusal, exc, model.__name__) from None
