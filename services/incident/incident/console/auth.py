@@ -50,7 +50,8 @@ def load_user_and_check_csrf():
     g.user = None
     if (uid := session.get("uid")) is not None:
         user = db().get(ConsoleUser, uid)
-        if user is not None and user.active and hmac.compare_digest(session.get("pw", ""), password_mark(user)):
+        mark = password_mark(user, current_app.secret_key) if user is not None else ""
+        if user is not None and user.active and hmac.compare_digest(session.get("pw", ""), mark):
             g.user = user
         else:  # disabled, or the password was reset since this session signed in
             session.pop("uid", None)
@@ -82,7 +83,7 @@ def login():
                                next=request.form.get("next", "")), 401
     chosen = session.get("lang")
     session.clear()  # a fresh session on sign-in: no fixation
-    session.update(uid=user.id, pw=password_mark(user), csrf=secrets.token_urlsafe(32))
+    session.update(uid=user.id, pw=password_mark(user, current_app.secret_key), csrf=secrets.token_urlsafe(32))
     if chosen:
         session["lang"] = chosen
     session.permanent = True

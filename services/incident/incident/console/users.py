@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,9 +59,11 @@ def update_user(session: Session, by: str, username: str, role: str, active: boo
     return user
 
 
-def password_mark(user: ConsoleUser) -> str:
-    """Kept in the session at sign-in; it changes with the password, so a reset ends older sessions."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def password_mark(user: ConsoleUser, key: str | bytes) -> str:
+    """Kept in the session at sign-in; it changes with the password, so a reset ends older sessions. Keyed
+    with the app's secret: the session cookie is signed, not encrypted, and must say nothing of the hash."""
+    key = key.encode() if isinstance(key, str) else key
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _check_password(password: str) -> None:
