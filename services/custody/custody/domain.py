@@ -81,7 +81,8 @@ def due_time(kind: str, policy: Policy, now: datetime, requested: datetime | Non
     if requested is None:
         return default
     if requested.tzinfo is None:
-        raise CustodyRefusal("invalid_input", {"field": "due_at", "problem": "needs a time zone"})
+        raise CustodyRefusal("invalid_input", {"field": "due_at", "problem": "needs a time zone",
+                                               "problem_ja": "タイムゾーン付きの時刻にしてください（例：+09:00）"})
     when = local_text(requested, policy.tz)
     if requested <= now:
         raise CustodyRefusal("due_invalid", {"due_at": when, "problem": "in the past / 過去の時刻"})

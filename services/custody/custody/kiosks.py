@@ -23,7 +23,8 @@ def register_kiosk(session: Session, kiosk_id: str, name: str, actor: str, now: 
     """Register (or re-key) a kiosk; returns its new secret, which is shown once and not stored."""
     kiosk_id = (kiosk_id or "").strip()
     if not kiosk_id or len(kiosk_id) > 64:
-        raise CustodyRefusal("invalid_input", {"field": "kiosk_id", "problem": "1-64 characters"})
+        raise CustodyRefusal("invalid_input", {"field": "kiosk_id", "problem": "1-64 characters",
+                                               "problem_ja": "1〜64文字"})
     secret = secrets.token_urlsafe(32)
     kiosk = session.get(Kiosk, kiosk_id)
     if kiosk is None:

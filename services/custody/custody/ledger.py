@@ -64,7 +64,8 @@ def update_asset(session: Session, tag: str, changes: dict, actor: str, now: dat
     """Change fields of an asset (not its tag); the audit entry records old and new values."""
     asset = get_asset(session, tag)
     if "tag" in changes and str(changes["tag"]).upper() != asset.tag:
-        raise CustodyRefusal("invalid_input", {"field": "tag", "problem": "a tag cannot change; retire and register"})
+        raise CustodyRefusal("invalid_input", {"field": "tag", "problem": "a tag cannot change; retire and register",
+                                               "problem_ja": "備品番号は変えられません。廃棄して登録し直してください"})
     current = {name: getattr(asset, name) for name in _ASSET_FIELDS}
     checked = parse(AssetInput, current | changes).model_dump()
     diff = {k: [current[k], checked[k]] for k in _ASSET_FIELDS if checked[k] != current[k]}
@@ -95,7 +96,8 @@ def _resolve_manager(session: Session, number: str | None, self_number: str) -> 
     if not number:
         return None
     if number == self_number:
-        raise CustodyRefusal("invalid_input", {"field": "manager_number", "problem": "cannot be oneself"})
+        raise CustodyRefusal("invalid_input", {"field": "manager_number", "problem": "cannot be oneself",
+                                               "problem_ja": "本人を上司にはできません"})
     return get_employee(session, number)
 
 
@@ -131,7 +133,8 @@ def update_employee(session: Session, number: str, changes: dict, actor: str, no
     current = {k: current[k] for k in EmployeeInput.model_fields}
     checked = parse(EmployeeInput, current | changes)
     if checked.employee_number != employee.employee_number:
-        raise CustodyRefusal("invalid_input", {"field": "employee_number", "problem": "cannot change"})
+        raise CustodyRefusal("invalid_input", {"field": "employee_number", "problem": "cannot change",
+                                               "problem_ja": "変えられません"})
     new = checked.model_dump(mode="json")
     diff = {k: [current[k], new[k]] for k in new if new[k] != current[k]}
     for name in diff:
@@ -163,7 +166,8 @@ def retire_employee(session: Session, number: str, reason: str, actor: str, now:
 def bind_card(session: Session, number: str, card_hash: str, actor: str, now: datetime) -> dict:
     """Bind a card (by its keyed hash) to an employee, replacing any earlier card."""
     if not is_card_hash(card_hash):
-        raise CustodyRefusal("invalid_input", {"field": "card_hash", "problem": "must be the 64-hex keyed hash, never a raw UID"})
+        raise CustodyRefusal("invalid_input", {"field": "card_hash", "problem": "must be the 64-hex keyed hash, never a raw UID",
+                                               "problem_ja": "UIDではなく鍵付きハッシュ（16進64桁）を渡してください"})
     employee = get_employee(session, number)
     other = session.scalar(select(Employee).where(Employee.card_hash == card_hash))
     if other is not None and other.id != employee.id:

@@ -25,9 +25,12 @@ def _when(value: str | None, field: str = "due_at") -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise CustodyRefusal("invalid_input", {"field": field, "problem": "not an ISO 8601 time"}) from None
+        problem = {"problem": "not an ISO 8601 time",
+                   "problem_ja": "ISO 8601形式の時刻にしてください（例：2026-11-30T18:00+09:00）"}
+        raise CustodyRefusal("invalid_input", {"field": field, **problem}) from None
     if moment.tzinfo is None:
-        raise CustodyRefusal("invalid_input", {"field": field, "problem": "needs a time zone"})
+        raise CustodyRefusal("invalid_input", {"field": field, "problem": "needs a time zone",
+                                               "problem_ja": "タイムゾーン付きの時刻にしてください（例：+09:00）"})
     return moment
 
 
@@ -38,7 +41,8 @@ def _happened(occurred_at: str | None) -> datetime:
     if moment is None:
         return now
     if not now - OFFLINE_LIMIT <= moment <= now + timedelta(minutes=2):
-        raise CustodyRefusal("invalid_input", {"field": "occurred_at", "problem": "more than 7 days ago or in the future"})
+        raise CustodyRefusal("invalid_input", {"field": "occurred_at", "problem": "more than 7 days ago or in the future",
+                                               "problem_ja": "7日より前か、未来の時刻です"})
     return moment
 
 

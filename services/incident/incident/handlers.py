@@ -243,18 +243,21 @@ def add_timeline(session: Session, actor: Actor, incident_id, data: dict, now: d
     move = schemas.parse(schemas.Movement, {k: data[k] for k in ("at", "place", "text") if k in data})
     kind = data.get("kind", "fact")
     if kind not in ("fact", "told"):
-        raise IncidentRefusal("invalid_input", {"field": "kind", "problem": "fact or told"})
+        raise IncidentRefusal("invalid_input", {"field": "kind", "problem": "fact or told",
+                                                "problem_ja": "fact（事実）か told（連絡）"})
     supersedes = data.get("supersedes")
     if supersedes in ("", None):
         supersedes = None
     elif not str(supersedes).isdigit():
-        raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "not an entry number"})
+        raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "not an entry number",
+                                                "problem_ja": "経過の番号ではありません"})
     if supersedes is not None:
         old = session.get(TimelineEntry, int(supersedes))
         if old is None or old.incident_id != incident.id:
             raise IncidentRefusal("entry_unknown", {"what": "timeline", "key": supersedes})
         if session.scalar(select(TimelineEntry.id).where(TimelineEntry.supersedes_id == old.id)):
-            raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "already superseded"})
+            raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "already superseded",
+                                                    "problem_ja": "すでに訂正済みの記録です"})
     entry = _note(session, incident, actor, now, move.text, at=move.at, kind=kind, place=move.place,
                   supersedes=int(supersedes) if supersedes is not None else None)
     session.commit()
@@ -350,7 +353,8 @@ def update_action(session: Session, actor: Actor, incident_id, action_id: int, s
     if action is None:
         raise IncidentRefusal("entry_unknown", {"what": "action", "key": action_id})
     if status not in ("open", "in_progress", "done"):
-        raise IncidentRefusal("invalid_input", {"field": "status", "problem": "open, in_progress or done"})
+        raise IncidentRefusal("invalid_input", {"field": "status", "problem": "open, in_progress or done",
+                                                "problem_ja": "open（未着手）、in_progress（対応中）、done（完了）のどれか"})
     action.status, action.done_at = status, now if status == "done" else None
     _note(session, incident, actor, now, f"再発防止策「{action.description}」→ {status} / prevention action -> {status}")
     _updated(session, incident, now, "review", f"action {action.id} {status}")
@@ -377,7 +381,8 @@ def close(session: Session, actor: Actor, incident_id, resolution: str, reason: 
     actor.require("close")
     incident = _live(session, incident_id)
     if resolution not in ("no_leak", "resolved"):
-        raise IncidentRefusal("invalid_input", {"field": "resolution", "problem": "no_leak or resolved"})
+        raise IncidentRefusal("invalid_input", {"field": "resolution", "problem": "no_leak or resolved",
+                                                "problem_ja": "no_leak（漏えいなし）か resolved（対応完了）"})
     if not (reason or "").strip():
         raise IncidentRefusal("invalid_input", {"field": "reason", "problem": "理由が必要です / a reason is needed"})
     if resolution == "no_leak" and incident.status != "recovered":

@@ -53,7 +53,8 @@ class Actor:
         try:
             actor = cls(str(value["name"]), str(value["role"]))
         except (KeyError, TypeError):
-            raise IncidentRefusal("invalid_input", {"field": "actor", "problem": "needs name and role"}) from None
+            raise IncidentRefusal("invalid_input", {"field": "actor", "problem": "needs name and role",
+                                                    "problem_ja": "名前と役割が必要です"}) from None
         if actor.role not in ROLES or not actor.name.strip():
             raise IncidentRefusal("invalid_input", {"field": "actor", "problem": f"unknown role {actor.role!r}"})
         return actor

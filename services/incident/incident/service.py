@@ -124,7 +124,8 @@ class IncidentService:
         """The draft report to the PPC (nine items), as Markdown or HTML."""
         Actor.of(actor).require("ppc_report")
         if fmt not in ("markdown", "html"):
-            raise IncidentRefusal("invalid_input", {"field": "fmt", "problem": "markdown or html"})
+            raise IncidentRefusal("invalid_input", {"field": "fmt", "problem": "markdown or html",
+                                                    "problem_ja": "markdown か html"})
         return ppc.render(handlers.get(self.db, incident), fmt, self.config.settings.tz)
 
     @rpc

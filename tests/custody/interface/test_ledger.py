@@ -60,7 +60,9 @@ def test_update_records_old_and_new_values_in_the_audit_log(rpc, engine):
 
 def test_tag_cannot_be_changed_by_update(rpc):
     rpc.register_asset(LAPTOP)
-    assert refusal_of(rpc.update_asset, "LT-0001", {"tag": "LT-0002"}).params["field"] == "tag"
+    refusal = refusal_of(rpc.update_asset, "LT-0001", {"tag": "LT-0002"})
+    assert refusal.params["field"] == "tag" and "廃棄して登録し直してください" in refusal.message("ja")
+    assert "retire and register" in refusal.message("en")
 
 
 def test_asset_that_is_out_cannot_be_retired(rpc, people):
