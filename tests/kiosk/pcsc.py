@@ -106,6 +106,8 @@ class PcscDaemon:
         self.log_path = Path(tempfile.gettempdir()) / "kiosk-test-pcscd.log"
         self.lock_timeout = lock_timeout
         self._lock_fd: int | None = None
+        self._no_readers_dir: tempfile.TemporaryDirectory | None = None
+        self.has_reader = True  # False while unplug_reader() holds the reader away
 
     def _lock(self) -> None:
         """Take the machine-wide pcscd lock, waiting while another run holds it."""
@@ -130,8 +132,12 @@ class PcscDaemon:
         """PID of our pcscd while it runs."""
         return self.proc.pid if self.proc is not None and self.proc.poll() is None else None
 
-    def start(self, timeout: float = 10.0) -> None:
-        """Start pcscd (killing any other one first) and wait until the virtual reader shows."""
+    def start(self, timeout: float = 10.0, with_reader: bool = True) -> None:
+        """Start pcscd (killing any other one first) and wait until the virtual reader shows.
+
+        ``with_reader=False`` runs pcscd with an empty reader configuration: the card service
+        answers but lists no reader, as when the USB reader is unplugged.
+        """
         if self.pid is not None:
             return
         if self._lock_fd is None:
@@ -142,11 +148,14 @@ class PcscDaemon:
         for pid in _pcscd_pids():
             _terminate(pid)
         _remove_stale_pid_file()
+        command, self.has_reader = ["pcscd", "--foreground", "--error"], with_reader
+        if not with_reader:
+            self._no_readers_dir = self._no_readers_dir or tempfile.TemporaryDirectory(prefix="pcscd-no-readers-")
+            command += ["--config", self._no_readers_dir.name]
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(["pcscd", "--foreground", "--error"], stdout=log, stderr=log,
-                                         stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         try:
-            self.wait_for_reader(timeout)
+            self.wait_for_reader(timeout) if with_reader else self.wait_answering(timeout)
         except Exception:
             self.stop()
             raise
@@ -170,6 +179,36 @@ class PcscDaemon:
                 raise TimeoutError(f"no reader {self.reader_name!r} after {timeout} s: {self._log_tail()}")
             time.sleep(0.05)
 
+    def wait_answering(self, timeout: float = 10.0) -> None:
+        """Poll readers() until pcscd answers at all (with or without readers)."""
+        from smartcard.Exceptions import SmartcardException
+        from smartcard.pcsc.PCSCExceptions import BaseSCardException
+        from smartcard.System import readers
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                readers()
+                return
+            except (BaseSCardException, SmartcardException):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"pcscd did not answer after {timeout} s: {self._log_tail()}") from None
+            time.sleep(0.05)
+
+    def unplug_reader(self) -> None:
+        """The reader is pulled out: pcscd goes on running, with no reader.
+
+        vpcd's reader is a serial-style driver that pcscd 1.9 cannot drop or add while running
+        (SIGUSR1 rescans USB only), so pcscd is restarted without the reader's configuration.
+        """
+        self.stop()
+        self.start(with_reader=False)
+
+    def plug_reader(self) -> None:
+        """The reader is plugged back in."""
+        self.stop()
+        self.start()
+
     def _log_tail(self) -> str:
         try:
             return " | ".join(self.log_path.read_text(errors="replace").splitlines()[-5:]) + f" ({self.log_path})"
@@ -192,6 +231,9 @@ class PcscDaemon:
     def close(self) -> None:
         """Stop pcscd and let other runs have it."""
         self.stop()
+        if self._no_readers_dir is not None:
+            self._no_readers_dir.cleanup()
+            self._no_readers_dir = None
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the last descriptor drops the flock
             self._lock_fd = None
@@ -225,6 +267,8 @@ def pcscd_session():
 
 @pytest.fixture
 def pcscd(pcscd_session: PcscDaemon) -> PcscDaemon:
-    """The session's pcscd, started again if an earlier test stopped it."""
+    """The session's pcscd, started again if an earlier test stopped it, with its reader plugged in."""
+    if not pcscd_session.has_reader:
+        pcscd_session.plug_reader()
     pcscd_session.start()
     return pcscd_session

@@ -190,6 +190,18 @@ def test_reader_state_is_shown_when_the_card_service_stops(page, pcscd):
         page.wait_for_selector(".greeted")
 
 
+def test_unplugged_reader_is_shown_and_cards_work_again_once_it_is_plugged_back(page, pcscd):
+    pcscd.unplug_reader()
+    page.wait_for_selector("[data-reader='no_reader'] >> text=カードリーダーが見つかりません", timeout=10000)
+    page.wait_for_selector(".idle >> text=社員証を読み取れません")
+    shot(page, "09b-no-reader")
+    pcscd.plug_reader()
+    page.wait_for_selector("[data-reader='connected']", timeout=10000)
+    assert "社員証をタッチしてください" in page.inner_text(".idle")
+    with VirtualCard(SATO_UID):
+        page.wait_for_selector("text=佐藤 花子さん、こんにちは")
+
+
 def check_out_offline(page, kiosk, engine, shots: bool = False):
     """Sato takes the laptop out while the kiosk cannot reach custody: kept in the journal only."""
     with VirtualCard(SATO_UID):

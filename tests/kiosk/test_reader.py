@@ -1,7 +1,7 @@
 """CardReaderLoop against a real pcscd with vpcd's virtual reader and a virtual card.
 
-Runs under pytest-eventlet like the rest of the suite; the loop hands its blocking PC/SC
-calls to OS threads there (see kiosk.reader._blocking).
+./test.sh runs it on plain threads (-p no:eventlet), as the kiosk runs; under pytest-eventlet
+it works too, the loop handing its blocking PC/SC calls to OS threads (kiosk.reader._blocking).
 """
 from __future__ import annotations
 
@@ -149,6 +149,28 @@ def test_stopping_pcscd_gives_service_down_and_the_same_loop_recovers_when_it_is
     # a pcscd still starting may list no readers for a moment: NO_READER in between is fine
     assert seen[0] is seen[-1] is ReaderStatus.CONNECTED and ReaderStatus.SERVICE_DOWN in seen
     assert set(seen[1:-1]) <= {ReaderStatus.SERVICE_DOWN, ReaderStatus.NO_READER}, seen
+
+
+def test_unplugging_the_reader_gives_no_reader_and_the_same_loop_reads_cards_once_it_is_back(start_loop, pcscd):
+    rec = Recorder()
+    loop = start_loop(rec)
+    assert VirtualCard(UID_A).tap()
+    assert rec.wait_taps(1)
+    pcscd.unplug_reader()
+    assert wait_until(lambda: loop.status is ReaderStatus.NO_READER, timeout=5), loop.status
+    assert loop.reader_name == ""
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    time.sleep(1.5)  # several rounds of looking for the reader
+    assert (time.process_time() - cpu0) / (time.monotonic() - wall0) < 0.1  # it waits, it does not spin
+    assert loop.is_alive() and rec.taps == [UID_A]
+    pcscd.plug_reader()
+    assert wait_until(lambda: loop.status is ReaderStatus.CONNECTED, timeout=5), loop.status
+    assert loop.reader_name == READER_0
+    assert VirtualCard(UID_B).tap()
+    assert rec.wait_taps(2)
+    assert rec.taps == [UID_A, UID_B]
+    assert rec.statuses[-1] == (ReaderStatus.CONNECTED, READER_0)
+    assert ReaderStatus.NO_READER in [s for s, _ in rec.statuses]
 
 
 def test_a_filter_matching_no_reader_gives_no_reader_at_low_cpu(start_loop):
