@@ -27,7 +27,9 @@ fi
 bash "$ROOT/scripts/install_kiosk_deps.sh"
 if [ "$WANT_TESTS" = "--tests" ]; then
   # real Chromium for the kiosk's end-to-end tests, with Japanese fonts for the screenshots
-  command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+  # grep -c reads all of fc-list's output: grep -q would quit early and, under pipefail, fc-list's
+  # SIGPIPE would fail the check and reinstall every run
+  command -v chromium >/dev/null && fc-list 2>/dev/null | grep -ci "Noto Sans CJK" >/dev/null \
     || { say "installing Chromium and Japanese fonts"; apt_install chromium fonts-noto-cjk; }
 fi
 STAMP="$VENV/.installed"
