@@ -198,8 +198,8 @@ class PcscDaemon:
     def unplug_reader(self) -> None:
         """The reader is pulled out: pcscd goes on running, with no reader.
 
-        vpcd's reader is a serial-style driver that pcscd 1.9 cannot drop or add while running
-        (SIGUSR1 rescans USB only), so pcscd is restarted without the reader's configuration.
+        vpcd's reader is a serial-style driver: pcscd 1.9.9 neither dropped nor added it on a
+        rescan (SIGUSR1, ``pcscd -H``) when tried, so pcscd is restarted without its configuration.
         """
         self.stop()
         self.start(with_reader=False)
