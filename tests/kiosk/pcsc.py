@@ -148,20 +148,21 @@ class PcscDaemon:
         for pid in _pcscd_pids():
             _terminate(pid)
         _remove_stale_pid_file()
-        command, self.has_reader = ["pcscd", "--foreground", "--error"], with_reader
+        self.has_reader = with_reader
+        command = ["pcscd", "--foreground", "--error"]
         if not with_reader:
             self._no_readers_dir = self._no_readers_dir or tempfile.TemporaryDirectory(prefix="pcscd-no-readers-")
             command += ["--config", self._no_readers_dir.name]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         try:
-            self.wait_for_reader(timeout) if with_reader else self.wait_answering(timeout)
+            self.wait_for_reader(timeout, listed=with_reader)
         except Exception:
             self.stop()
             raise
 
-    def wait_for_reader(self, timeout: float = 10.0) -> None:
-        """Poll readers() until the vpcd reader is listed."""
+    def wait_for_reader(self, timeout: float = 10.0, listed: bool = True) -> None:
+        """Poll readers() until the vpcd reader is listed (``listed=False``: until pcscd answers at all)."""
         from smartcard.Exceptions import SmartcardException
         from smartcard.pcsc.PCSCExceptions import BaseSCardException
         from smartcard.System import readers
@@ -169,30 +170,16 @@ class PcscDaemon:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if any(self.reader_name in str(r) for r in readers()):
+                names = [str(r) for r in readers()]
+                if not listed or any(self.reader_name in n for n in names):
                     return
             except (BaseSCardException, SmartcardException):
                 pass  # pcscd not answering yet
             if self.proc is not None and self.proc.poll() is not None:
                 raise RuntimeError(f"pcscd exited with {self.proc.returncode}: {self._log_tail()}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"no reader {self.reader_name!r} after {timeout} s: {self._log_tail()}")
-            time.sleep(0.05)
-
-    def wait_answering(self, timeout: float = 10.0) -> None:
-        """Poll readers() until pcscd answers at all (with or without readers)."""
-        from smartcard.Exceptions import SmartcardException
-        from smartcard.pcsc.PCSCExceptions import BaseSCardException
-        from smartcard.System import readers
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                readers()
-                return
-            except (BaseSCardException, SmartcardException):
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"pcscd did not answer after {timeout} s: {self._log_tail()}") from None
+                waited_for = f"no reader {self.reader_name!r}" if listed else "pcscd did not answer"
+                raise TimeoutError(f"{waited_for} after {timeout} s: {self._log_tail()}")
             time.sleep(0.05)
 
     def unplug_reader(self) -> None:
@@ -201,13 +188,11 @@ class PcscDaemon:
         vpcd's reader is a serial-style driver: pcscd 1.9.9 neither dropped nor added it on a
         rescan (SIGUSR1, ``pcscd -H``) when tried, so pcscd is restarted without its configuration.
         """
-        self.stop()
-        self.start(with_reader=False)
+        self.restart(with_reader=False)
 
     def plug_reader(self) -> None:
         """The reader is plugged back in."""
-        self.stop()
-        self.start()
+        self.restart()
 
     def _log_tail(self) -> str:
         try:
@@ -238,10 +223,10 @@ class PcscDaemon:
             os.close(self._lock_fd)  # closing the last descriptor drops the flock
             self._lock_fd = None
 
-    def restart(self) -> None:
+    def restart(self, with_reader: bool = True) -> None:
         """Stop and start again (keeping the lock)."""
         self.stop()
-        self.start()
+        self.start(with_reader=with_reader)
 
     def __enter__(self) -> PcscDaemon:
         self.start()

@@ -34,6 +34,13 @@ def wait_until(predicate, timeout: float = 5.0, interval: float = 0.02) -> bool:
     return True
 
 
+def cpu_share_while_sleeping(seconds: float) -> float:
+    """This process's CPU use, as a share of one core, over `seconds` of the test doing nothing."""
+    cpu0, wall0 = time.process_time(), time.monotonic()
+    time.sleep(seconds)
+    return (time.process_time() - cpu0) / (time.monotonic() - wall0)
+
+
 class Recorder:
     """Callbacks for a loop, remembering what they got."""
 
@@ -159,9 +166,7 @@ def test_unplugging_the_reader_gives_no_reader_and_the_same_loop_reads_cards_onc
     pcscd.unplug_reader()
     assert wait_until(lambda: loop.status is ReaderStatus.NO_READER, timeout=5), loop.status
     assert loop.reader_name == ""
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    time.sleep(1.5)  # several rounds of looking for the reader
-    assert (time.process_time() - cpu0) / (time.monotonic() - wall0) < 0.1  # it waits, it does not spin
+    assert cpu_share_while_sleeping(1.5) < 0.1  # several rounds of looking for the reader: it waits, it does not spin
     assert loop.is_alive() and rec.taps == [UID_A]
     pcscd.plug_reader()
     assert wait_until(lambda: loop.status is ReaderStatus.CONNECTED, timeout=5), loop.status
@@ -177,9 +182,7 @@ def test_a_filter_matching_no_reader_gives_no_reader_at_low_cpu(start_loop):
     rec = Recorder()
     loop = start_loop(rec, reader_filter="RC-S300", connected=False)
     assert wait_until(lambda: loop.status is ReaderStatus.NO_READER), loop.status
-    cpu0, wall0 = time.process_time(), time.monotonic()
-    time.sleep(2.0)
-    cpu = (time.process_time() - cpu0) / (time.monotonic() - wall0)
+    cpu = cpu_share_while_sleeping(2.0)
     assert cpu < 0.1, f"loop used {cpu:.0%} of a core while no reader matched"
     assert loop.is_alive() and loop.reader_name == ""
     assert rec.statuses == [(ReaderStatus.NO_READER, "")]
