@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from contracts import events as ev
 from contracts.examples import EXAMPLES
-from incident import handlers
 from incident.console import create_app
 from incident.console.users import add_user
+from incident.handlers import closing, opening
 from incident.roles import ROLES, SYSTEM
 from servicekit.db import make_engine
 from tests.kiosk.stack import KioskServer
@@ -40,12 +40,12 @@ def seed(db_url: str) -> None:
         small = _LOSS.model_copy(update={
             "event_id": "00000000-0000-4000-8000-0000000000a1", "protection": weak,
             "data_inventory": ev.DataInventory(categories=("name", "email"), customer_ids=("C-100",), approx_persons=300)})
-        handlers.open_from_possible_loss(session, "INC", small, now)
+        opening.open_from_possible_loss(session, "INC", small, now)
         large = _LOSS.model_copy(update={"event_id": "00000000-0000-4000-8000-0000000000a2", "protection": weak,
                                          "asset": _LOSS.asset.model_copy(update={"tag": "LT-0002"})})
-        handlers.open_from_possible_loss(session, "INC", large, now)
-        handlers.add_action(session, SYSTEM, LARGE, {"description": "持ち出し時の二重確認", "owner": "総務部",
-                                                     "due_on": "2026-12-20"}, now)
+        opening.open_from_possible_loss(session, "INC", large, now)
+        closing.add_action(session, SYSTEM, LARGE, {"description": "持ち出し時の二重確認", "owner": "総務部",
+                                                    "due_on": "2026-12-20"}, now=now)
     engine.dispose()
 
 

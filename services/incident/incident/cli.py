@@ -9,7 +9,8 @@ import sys
 from sqlalchemy.orm import Session
 
 from contracts.errors import IncidentRefusal
-from incident import handlers, migrate, ppc, settings
+from incident import migrate, ppc, settings
+from incident.handlers import common
 from incident.roles import ROLES
 from servicekit.cli import ask
 from servicekit.config import load_config
@@ -46,7 +47,7 @@ def cmd_user_add(args) -> int:
 def cmd_ppc_report(args) -> int:
     with _session(args) as session:
         try:
-            incident = handlers.get(session, args.incident)
+            incident = common.get(session, args.incident)
         except IncidentRefusal as refusal:
             print(refusal.message("ja") + "\n" + refusal.message("en"), file=sys.stderr)
             return 1

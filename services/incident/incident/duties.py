@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable, NamedTuple
 
 from contracts.events import DataInventory, Protection
+from incident.domain import Deadline
 
 PROMPT_TARGET = timedelta(days=3)    # 速報 is "promptly": PPC guidelines say about 3-5 days; notice uses the same target
 PROMPT_LIMIT = timedelta(days=5)
@@ -55,7 +56,7 @@ class Facts:
 
 
 @dataclass(frozen=True)
-class Duty:
+class Duty(Deadline):
     """One report or notice, whether it is required, why, and by when (times only when required)."""
     code: str
     law: str
@@ -65,11 +66,6 @@ class Duty:
     reasons: tuple[str, ...]
     title_ja: str
     title_en: str
-
-    @property
-    def due_at(self) -> datetime | None:
-        """The nearer of target and limit."""
-        return min((t for t in (self.target_at, self.limit_at) if t is not None), default=None)
 
 
 @dataclass(frozen=True)
@@ -86,12 +82,6 @@ class Assessment:
             if duty.code == code:
                 return duty
         raise KeyError(code)
-
-    def open_deadlines(self) -> tuple[Duty, ...]:
-        """Required duties with a target or limit, nearest first."""
-        # 72 hours and 3 days fall on the same moment: a hard limit then goes before a mere target.
-        due = (d for d in self.duties if d.required and d.due_at)
-        return tuple(sorted(due, key=lambda d: (d.due_at, d.limit_at != d.due_at)))
 
 
 def _present(wanted: tuple[str, ...]) -> Callable[[Facts], str | None]:

@@ -13,8 +13,6 @@ log = logging.getLogger(__name__)
 def lookup(amqp_uri: str, tag: str, timeout: float = 3) -> dict | None:
     """custody's ``get_asset(tag)``, or None when the tag is not in the ledger or custody does not answer
     in time: a loss report must never wait on, or fail because of, another service."""
-    if not tag:
-        return None
     try:
         return call(amqp_uri, "custody", "get_asset", tag, timeout=timeout, expected=(CustodyRefusal,))
     except CustodyRefusal:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from incident.domain import Deadline
 from servicekit.models import TYPE_MAP, OutboxColumns
 
 
@@ -81,7 +82,7 @@ class TimelineEntry(Base):
     incident: Mapped[Incident] = relationship(back_populates="timeline")
 
 
-class DutyState(Base):
+class DutyState(Deadline, Base):
     """A legal duty as last computed, plus whether a person has fulfilled it."""
     __tablename__ = "duties"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,10 +101,6 @@ class DutyState(Base):
     incident: Mapped[Incident] = relationship(back_populates="duties")
 
     __table_args__ = (UniqueConstraint("incident_id", "code", name="uq_duty_code"),)
-
-    @property
-    def due_at(self) -> datetime | None:
-        return min((t for t in (self.target_at, self.limit_at) if t is not None), default=None)
 
 
 class Reminder(Base):

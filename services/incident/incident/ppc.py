@@ -42,7 +42,7 @@ def items(incident: Incident, tz: ZoneInfo) -> list[Item]:
     report = incident.reports[-1].body if incident.reports else None
     asset, protection, facts = incident.asset or {}, incident.protection, incident.facts
     duties = {d.code: d for d in incident.duties}
-    cases = views.rules.assess(views.facts(incident)).appi_cases
+    cases = views.assessment(incident).appi_cases
     last_seen = (f"{local(datetime.fromisoformat(report['last_seen_at']))}（{report['last_seen_place']}）"
                  if report else TODO)
     kind = said.kind(asset.get("kind", "other"))

@@ -12,18 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from contracts import events as ev
-from incident import outbox, views
-from incident.models import DutyState, Incident, Reminder
-
-REMINDED = ("suspected", "confirmed")  # a recovered incident waits for the team's decision; a closed one is done
-
-
-def _open_duties(session: Session) -> list[tuple[DutyState, Incident]]:
-    """Required duties not yet done, of incidents that are still reminded about."""
-    return session.execute(
-        select(DutyState, Incident).join(Incident, DutyState.incident_id == Incident.id)
-        .where(Incident.status.in_(REMINDED), DutyState.required.is_(True), DutyState.done_at.is_(None),
-               Incident.next_due_at.is_not(None))).all()
+from incident import outbox, queries, views
+from incident.models import Reminder
 
 
 def _kinds(due: datetime, leads: tuple[float, ...], now: datetime) -> list[tuple[str, float | None]]:
@@ -37,7 +27,7 @@ def _kinds(due: datetime, leads: tuple[float, ...], now: datetime) -> list[tuple
 def send_due(session: Session, leads: tuple[float, ...], now: datetime) -> int:
     """Write the reminders that are due (and their events) and say how many events went into the outbox."""
     sent = 0
-    for duty, incident in _open_duties(session):
+    for duty, incident in queries.reminded_duties(session):
         due = duty.due_at
         if due is None or not (kinds := _kinds(due, leads, now)):
             continue
@@ -65,7 +55,7 @@ def send_due(session: Session, leads: tuple[float, ...], now: datetime) -> int:
 def next_wake(session: Session, leads: tuple[float, ...], now: datetime) -> datetime | None:
     """The next moment a reminder falls due (so the loop can sleep until then)."""
     moments = []
-    for duty, _ in _open_duties(session):
+    for duty, _ in queries.reminded_duties(session):
         if (due := duty.due_at) is not None:
             moments += [m for m in (due, *(due - timedelta(hours=lead) for lead in leads)) if m > now]
     return min(moments, default=None)

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.errors import IncidentRefusal, invalid_input
-from contracts.events import DataCategory
+from contracts.events import AssetKind, DataCategory, Encryption
 
 Presence = Literal["yes", "no", "unknown"]  # "unknown" counts as "may have been on it"
 
@@ -102,7 +102,7 @@ class Facts(Strict):
 class LossReported(Strict):
     """A loss reported by a person, for an asset in the ledger or not."""
     asset_tag: Short = ""
-    kind: Literal["laptop", "smartphone", "tablet", "usb_storage", "other"] = "other"
+    kind: AssetKind = "other"
     model_number: Short = ""
     serial_number: Short = ""
     description: Text = Field(min_length=1)
@@ -113,7 +113,7 @@ class LossReported(Strict):
     customer_ids: list[Short] = []
     approx_persons: int = Field(default=0, ge=0)
     eu_data_subjects: bool = False
-    encryption: Literal["none", "full_disk", "file_level"] = "none"
+    encryption: Encryption = "none"
     cipher: Short = ""
     key_stored_separately: bool = False
     aware_at: AwareTime | None = None

@@ -1,26 +1,35 @@
-"""The incident nameko service: opens incidents from custody's events, and thin RPCs over the use cases."""
+"""The incident nameko service: custody's events open and update incidents; thin RPCs over the use cases."""
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import Callable
 
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from pydantic import ValidationError
-from sqlalchemy import nulls_last, select
 
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as IncidentRefusal)
 from contracts.errors import IncidentRefusal
-from contracts.events import CUSTODY, INCIDENT, parse_event
-from incident import handlers, ppc, views
+from contracts.events import CUSTODY, INCIDENT, Event, parse_event
+from incident import outbox, ppc, queries, views
 from incident.dependencies import Config, DbSession
+from incident.handlers import closing, common, opening, reporting
 from incident.ledger import lookup
 from incident.loops import OutboxRelay, ReminderLoop
-from incident.models import Incident
 from incident.roles import Actor
 from servicekit.clock import utcnow
 
 log = logging.getLogger(__name__)
 refusals = rpc(expected_exceptions=(IncidentRefusal,))
+
+
+def _event(event_type: str, body: dict) -> Event:
+    try:
+        return parse_event(event_type, body)
+    except ValidationError as exc:  # the body is never logged: it holds names
+        log.error("%s %s could not be read: %d problem(s)", event_type, body.get("event_id"), exc.error_count())
+        raise
 
 
 class IncidentService:
@@ -33,91 +42,91 @@ class IncidentService:
     reminders = ReminderLoop()
 
     @event_handler(CUSTODY, "possible_loss_detected")
-    def on_possible_loss(self, body: dict) -> None:
-        try:
-            event = parse_event("possible_loss_detected", body)
-        except ValidationError as exc:  # the body is never logged: it holds names
-            log.error("possible_loss_detected %s could not be read: %d problem(s)", body.get("event_id"),
-                      exc.error_count())
-            raise
-        handlers.open_from_possible_loss(self.db, self.config.settings.reference_prefix, event, utcnow())
+    def handle_possible_loss_detected(self, body: dict) -> None:
+        """An asset passed its due time: open a suspected incident (once per occurrence)."""
+        event = _event("possible_loss_detected", body)
+        opening.open_from_possible_loss(self.db, self.config.settings.reference_prefix, event, utcnow())
 
     @event_handler(CUSTODY, "asset_recovered")
-    def on_recovered(self, body: dict) -> None:
-        handlers.on_recovered(self.db, parse_event("asset_recovered", body), utcnow())
+    def handle_asset_recovered(self, body: dict) -> None:
+        """The asset came back: its live incidents become recovered."""
+        opening.asset_recovered(self.db, _event("asset_recovered", body), utcnow())
 
     @event_handler(CUSTODY, "asset_marked_lost")
-    def on_marked_lost(self, body: dict) -> None:
-        handlers.on_marked_lost(self.db, parse_event("asset_marked_lost", body), utcnow())
+    def handle_asset_marked_lost(self, body: dict) -> None:
+        """The ledger says lost: a suspected incident for the asset is confirmed."""
+        opening.asset_marked_lost(self.db, _event("asset_marked_lost", body), utcnow())
+
+    def _change(self, use_case: Callable, actor: dict, incident: str | int, *args) -> dict:
+        """Run one use case on an incident as this actor, and answer with the whole file."""
+        use_case(self.db, Actor.of(actor), incident, *args, now=utcnow())
+        return views.detail(common.get(self.db, incident))
 
     @refusals
     def report_loss(self, actor: dict, report: dict) -> dict:
         """A loss reported by a person (asset in the ledger or not); a ledger asset starts from custody's data."""
-        who = Actor.of(actor)
-        who.require("report_loss")
-        tag = str(report.get("asset_tag") or "").strip() if isinstance(report, dict) else ""
-        ledger = lookup(self.config.container.config["AMQP_URI"], tag)
-        incident = handlers.report_loss(self.db, self.config.settings.reference_prefix, who, report, utcnow(), ledger)
+        ledger = partial(lookup, self.config.container.config["AMQP_URI"])
+        incident = opening.report_loss(self.db, self.config.settings.reference_prefix, Actor.of(actor), report,
+                                       utcnow(), ledger)
         return views.detail(incident)
 
     @refusals
     def get_incident(self, actor: dict, incident: str | int) -> dict:
+        """The whole file of one incident, by id or reference."""
         Actor.of(actor).require("view")
-        return views.detail(handlers.get(self.db, incident))
+        return views.detail(common.get(self.db, incident))
 
     @refusals
     def list_incidents(self, actor: dict, include_closed: bool = False) -> list[dict]:
-        """Every incident, the nearest open deadline first."""
+        """The incidents as the console lists them: open first, the nearest deadline first, none last."""
         Actor.of(actor).require("view")
-        query = select(Incident).order_by(nulls_last(Incident.next_due_at.asc()), Incident.id.desc())
-        if not include_closed:
-            query = query.where(Incident.status != "closed")
-        return [views.summary(i).model_dump(mode="json") for i in self.db.scalars(query)]
+        return [views.summary(i).model_dump(mode="json") for i in queries.incidents(self.db, include_closed)]
 
     @refusals
     def submit_report(self, actor: dict, incident: str | int, report: dict) -> dict:
-        handlers.submit_report(self.db, Actor.of(actor), incident, report, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """A new version of the loss report."""
+        return self._change(reporting.submit_report, actor, incident, report)
 
     @refusals
     def add_timeline(self, actor: dict, incident: str | int, entry: dict) -> dict:
-        handlers.add_timeline(self.db, Actor.of(actor), incident, entry, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """A fact for the timeline, or a correction that supersedes an entry."""
+        return self._change(reporting.add_timeline, actor, incident, entry)
 
     @refusals
     def set_facts(self, actor: dict, incident: str | int, facts: dict) -> dict:
-        handlers.set_facts(self.db, Actor.of(actor), incident, facts, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """The judgement calls behind the duties; the duties are assessed again."""
+        return self._change(reporting.set_facts, actor, incident, facts)
 
     @refusals
     def mark_duty_done(self, actor: dict, incident: str | int, code: str, note: str = "") -> dict:
-        handlers.mark_duty_done(self.db, Actor.of(actor), incident, code, note, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """A legal duty fulfilled, with a note."""
+        return self._change(reporting.mark_duty_done, actor, incident, code, note)
 
     @refusals
     def record_review(self, actor: dict, incident: str | int, review: dict) -> dict:
-        handlers.record_review(self.db, Actor.of(actor), incident, review, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """The causes of the loss, workload and work style among them."""
+        return self._change(closing.record_review, actor, incident, review)
 
     @refusals
     def add_action(self, actor: dict, incident: str | int, action: dict) -> dict:
-        created = handlers.add_action(self.db, Actor.of(actor), incident, action, utcnow())
-        return {"action_id": created.id} | views.detail(handlers.get(self.db, incident))
+        """A prevention action with owner and due date; the answer carries its ``action_id``."""
+        created = closing.add_action(self.db, Actor.of(actor), incident, action, now=utcnow())
+        return {"action_id": created.id} | views.detail(common.get(self.db, incident))
 
     @refusals
     def update_action(self, actor: dict, incident: str | int, action_id: int, status: str) -> dict:
-        handlers.update_action(self.db, Actor.of(actor), incident, action_id, status, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """A prevention action moved to open, in progress or done."""
+        return self._change(closing.update_action, actor, incident, action_id, status)
 
     @refusals
     def record_measure(self, actor: dict, incident: str | int, measure: dict) -> dict:
-        handlers.record_measure(self.db, Actor.of(actor), incident, measure, utcnow())
-        return views.detail(handlers.get(self.db, incident))
+        """A measure toward the employee, within what labour law allows."""
+        return self._change(closing.record_measure, actor, incident, measure)
 
     @refusals
     def close(self, actor: dict, incident: str | int, resolution: str, reason: str, override_reason: str = "") -> dict:
-        handlers.close(self.db, Actor.of(actor), incident, resolution, reason, utcnow(), override_reason)
-        return views.detail(handlers.get(self.db, incident))
+        """Close as "no_leak" or "resolved"; with open actions only an admin, with a reason."""
+        return self._change(closing.close, actor, incident, resolution, reason, override_reason)
 
     @refusals
     def ppc_report(self, actor: dict, incident: str | int, fmt: str = "markdown") -> str:
@@ -126,9 +135,9 @@ class IncidentService:
         if fmt not in ("markdown", "html"):
             raise IncidentRefusal("invalid_input", {"field": "fmt", "problem": "markdown or html",
                                                     "problem_ja": "markdown か html"})
-        return ppc.render(handlers.get(self.db, incident), fmt, self.config.settings.tz)
+        return ppc.render(common.get(self.db, incident), fmt, self.config.settings.tz)
 
     @rpc
     def health(self) -> dict:
-        from incident.outbox import pending_count
-        return {"service": INCIDENT, "outbox_pending": pending_count(self.db)}
+        """Answers while the service runs, with the number of events not yet published."""
+        return {"service": INCIDENT, "outbox_pending": outbox.pending_count(self.db)}

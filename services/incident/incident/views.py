@@ -2,22 +2,15 @@
 from __future__ import annotations
 
 from contracts.events import (AssetFeatures, DataInventory, DeadlineFacts, IncidentSummary, Person, Protection)
+from incident import domain
 from incident import duties as rules
 from incident.measures import note_text
 from incident.models import DutyState, Incident
 
 
-
 def inventory(incident: Incident) -> DataInventory:
     """What may have been on the device: the latest report's confirmed inventory, else the ledger's."""
-    if not incident.reports:
-        return DataInventory.model_validate(incident.ledger_inventory)
-    body = incident.reports[-1].body
-    categories = tuple(dict.fromkeys(d["category"] for d in body["data"] if d["present"] != "no"))
-    customers = [c for c in body["customers"] if c["present"] != "no"]
-    return DataInventory(categories=categories, customer_ids=tuple(c["customer_id"] for c in customers),
-                         approx_persons=sum(c["persons"] for c in customers),
-                         eu_data_subjects=body["eu_data_subjects"])
+    return domain.inventory(incident.ledger_inventory, incident.reports[-1].body if incident.reports else None)
 
 
 def facts(incident: Incident) -> rules.Facts:
@@ -31,15 +24,19 @@ def facts(incident: Incident) -> rules.Facts:
                        gdpr_high_risk=known.get("gdpr_high_risk"))
 
 
+def assessment(incident: Incident) -> rules.Assessment:
+    """The duties as the current facts give them."""
+    return rules.assess(facts(incident))
+
+
 def open_duties(incident: Incident) -> list[DutyState]:
-    """Required, not yet done, with a deadline: nearest first (a hard limit before a target at the same time)."""
-    due = [d for d in incident.duties if d.required and d.done_at is None and d.due_at is not None]
-    return sorted(due, key=lambda d: (d.due_at, d.limit_at != d.due_at))
+    """Required, not yet done, with a deadline: nearest first."""
+    return domain.nearest_first(d for d in incident.duties if d.done_at is None)
 
 
 def deadline(duty: DutyState) -> DeadlineFacts:
     return DeadlineFacts(duty_code=duty.code, title_ja=duty.title_ja, title_en=duty.title_en, law=duty.law,
-                         due_at=duty.due_at, hard_limit=duty.limit_at == duty.due_at)
+                         due_at=duty.due_at, hard_limit=duty.hard_limit)
 
 
 def summary(incident: Incident) -> IncidentSummary:
@@ -59,7 +56,7 @@ def _time(value):
 def detail(incident: Incident) -> dict:
     """The whole file: everything the incident page shows."""
     superseded = {e.supersedes_id for e in incident.timeline if e.supersedes_id}
-    assessment = rules.assess(facts(incident))
+    assessed = assessment(incident)
     return {
         "summary": summary(incident).model_dump(mode="json"),
         "origin": incident.origin, "opened_at": _time(incident.opened_at), "opened_by": incident.opened_by,
@@ -77,8 +74,8 @@ def detail(incident: Incident) -> dict:
                     "required": d.required, "target_at": _time(d.target_at), "limit_at": _time(d.limit_at),
                     "due_at": _time(d.due_at), "reasons": d.reasons, "done_at": _time(d.done_at),
                     "done_by": d.done_by, "done_note": d.done_note} for d in incident.duties],
-        "appi_cases": list(assessment.appi_cases), "encryption_exempt": assessment.encryption_exempt,
-        "reasoning": list(assessment.reasoning),
+        "appi_cases": list(assessed.appi_cases), "encryption_exempt": assessed.encryption_exempt,
+        "reasoning": list(assessed.reasoning),
         "review": {"causes": incident.review.causes, "updated_by": incident.review.updated_by,
                    "updated_at": _time(incident.review.updated_at)} if incident.review else None,
         "actions": [{"id": a.id, "description": a.description, "owner": a.owner, "due_on": a.due_on.isoformat(),

@@ -6,7 +6,7 @@ import pytest
 
 from contracts.events import DataInventory, Protection
 
-from incident import duties
+from incident import domain, duties
 
 AWARE = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
 APPI_CODES = ("appi_ppc_preliminary", "appi_ppc_final", "appi_notify_persons")
@@ -107,7 +107,7 @@ def test_aes_256_xts_full_disk_with_key_apart_is_exempt_from_appi_and_gdpr_autho
     assert required(result) == set()
     assert "高度な暗号化により不要 / not required: high-level encryption" in result.duty("appi_ppc_preliminary").reasons
     assert any("Art. 33(1)" in r for r in result.duty("gdpr_authority").reasons)
-    assert result.open_deadlines() == ()
+    assert domain.nearest_first(result.duties) == []
 
 
 def test_encrypted_but_key_stored_with_device_is_not_exempt():
@@ -227,9 +227,9 @@ def test_gdpr_high_risk_with_encryption_needs_no_notice_to_persons():
     assert any("Art. 34(3)(a)" in r for r in duty.reasons)
 
 
-def test_open_deadlines_are_required_duties_nearest_first():
+def test_deadlines_are_required_duties_nearest_first():
     result = duties.assess(facts(categories=("health", "my_number"), eu=True, improper_purpose_suspected=True))
-    dues = result.open_deadlines()
+    dues = domain.nearest_first(result.duties)
     assert [d.code for d in dues] == [
         "gdpr_authority",  # a 72-hour limit ties with the 3-day targets and goes first as a hard limit
         "appi_ppc_preliminary", "appi_notify_persons", "my_number_report_preliminary",
@@ -238,8 +238,8 @@ def test_open_deadlines_are_required_duties_nearest_first():
     assert [d.due_at for d in dues] == [AWARE + timedelta(days=n) for n in (3, 3, 3, 3, 60, 60)]
 
 
-def test_open_deadlines_leave_out_duties_not_required():
-    dues = duties.assess(facts(categories=("email",), persons=2000, persons_contactable=False)).open_deadlines()
+def test_deadlines_leave_out_duties_not_required():
+    dues = domain.nearest_first(duties.assess(facts(categories=("email",), persons=2000, persons_contactable=False)).duties)
     assert [d.code for d in dues] == ["appi_ppc_preliminary", "public_announcement", "appi_ppc_final"]
 
 

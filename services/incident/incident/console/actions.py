@@ -2,17 +2,18 @@
 the role). A refusal shows the page again with the message and the form as it was typed."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from contracts.errors import IncidentRefusal
-from incident import handlers
-from incident.ledger import lookup
 from incident.console import auth, db, forms, now
 from incident.console.auth import login_required
 from incident.console.i18n import T
 from incident.console.pages import Posted, render_incident, render_list, status_of
+from incident.handlers import closing, opening, reporting
+from incident.ledger import lookup
 
 bp = Blueprint("actions", __name__)
 
@@ -21,10 +22,11 @@ def _tz():
     return current_app.extensions["incident_tz"]
 
 
-def _run(reference: str, form: str, anchor: str, call: Callable, body: dict | None = None):
-    """Call one use case as the signed-in user; then back to the page (or the page again with the refusal)."""
+def _run(reference: str, form: str, anchor: str, use_case: Callable, *args, body: dict | None = None):
+    """Run one use case on the incident as the signed-in user; then back to the page (or the page again with
+    the refusal and the form as it was typed)."""
     try:
-        call(db(), auth.actor(), reference, now())
+        use_case(db(), auth.actor(), reference, *args, now=now())
     except IncidentRefusal as exc:
         db().rollback()
         return render_incident(reference, exc, Posted(form, request.form, body), status_of(exc))
@@ -37,10 +39,9 @@ def _run(reference: str, form: str, anchor: str, call: Callable, body: dict | No
 def report_loss():
     """A loss reported directly (responder and above): opens a confirmed incident."""
     try:
-        auth.actor().require("report_loss")
-        ledger = lookup(current_app.config["AMQP_URI"], request.form.get("asset_tag", "").strip())
-        made = handlers.report_loss(db(), current_app.config["REFERENCE_PREFIX"], auth.actor(),
-                                    forms.loss_reported(request.form, _tz()), now(), ledger)
+        made = opening.report_loss(db(), current_app.config["REFERENCE_PREFIX"], auth.actor(),
+                                   forms.loss_reported(request.form, _tz()), now(),
+                                   partial(lookup, current_app.config["AMQP_URI"]))
     except IncidentRefusal as exc:
         db().rollback()
         return render_list(exc, Posted("report_loss", request.form), status_of(exc))
@@ -53,7 +54,7 @@ def report_loss():
 def submit_report(reference: str):
     """A new version of the loss report."""
     body = forms.loss_report(request.form, _tz())
-    return _run(reference, "report", "duties", lambda s, a, i, n: handlers.submit_report(s, a, i, body, n), body)
+    return _run(reference, "report", "duties", reporting.submit_report, body, body=body)
 
 
 @bp.post("/incidents/<reference>/timeline")
@@ -62,48 +63,43 @@ def add_timeline(reference: str):
     """A fact for the timeline, or a correction superseding an entry."""
     data = forms.timeline(request.form, _tz())
     form = f"correct-{data['supersedes']}" if "supersedes" in data else "timeline"
-    return _run(reference, form, "timeline", lambda s, a, i, n: handlers.add_timeline(s, a, i, data, n))
+    return _run(reference, form, "timeline", reporting.add_timeline, data)
 
 
 @bp.post("/incidents/<reference>/facts")
 @login_required
 def set_facts(reference: str):
     """The judgement calls behind the duties (privacy officer)."""
-    data = forms.facts(request.form, _tz())
-    return _run(reference, "facts", "duties", lambda s, a, i, n: handlers.set_facts(s, a, i, data, n))
+    return _run(reference, "facts", "duties", reporting.set_facts, forms.facts(request.form, _tz()))
 
 
 @bp.post("/incidents/<reference>/duties/<code>/done")
 @login_required
 def mark_duty_done(reference: str, code: str):
     """A duty fulfilled (privacy officer)."""
-    note = request.form.get("note", "")
-    return _run(reference, f"duty-{code}", "duties", lambda s, a, i, n: handlers.mark_duty_done(s, a, i, code, note, n))
+    return _run(reference, f"duty-{code}", "duties", reporting.mark_duty_done, code, request.form.get("note", ""))
 
 
 @bp.post("/incidents/<reference>/review")
 @login_required
 def record_review(reference: str):
     """The causes, including workload and work style."""
-    data = forms.review(request.form)
-    return _run(reference, "review", "review", lambda s, a, i, n: handlers.record_review(s, a, i, data, n))
+    return _run(reference, "review", "review", closing.record_review, forms.review(request.form))
 
 
 @bp.post("/incidents/<reference>/actions")
 @login_required
 def add_action(reference: str):
     """A prevention action with owner and due date."""
-    data = forms.action(request.form)
-    return _run(reference, "action", "review", lambda s, a, i, n: handlers.add_action(s, a, i, data, n))
+    return _run(reference, "action", "review", closing.add_action, forms.action(request.form))
 
 
 @bp.post("/incidents/<reference>/actions/<int:action_id>")
 @login_required
 def update_action(reference: str, action_id: int):
     """Move a prevention action to open / in progress / done."""
-    status = request.form.get("status", "")
-    return _run(reference, f"action-{action_id}", "review",
-                lambda s, a, i, n: handlers.update_action(s, a, i, action_id, status, n))
+    return _run(reference, f"action-{action_id}", "review", closing.update_action, action_id,
+                request.form.get("status", ""))
 
 
 @bp.post("/incidents/<reference>/measures")
@@ -111,8 +107,7 @@ def update_action(reference: str, action_id: int):
 def record_measure(reference: str):
     """A measure toward the employee (privacy officer), with the legal notes kept."""
     data = forms.measure(request.form)
-    return _run(reference, f"measure-{data['kind']}", "measures",
-                lambda s, a, i, n: handlers.record_measure(s, a, i, data, n))
+    return _run(reference, f"measure-{data['kind']}", "measures", closing.record_measure, data)
 
 
 @bp.post("/incidents/<reference>/close")
@@ -120,5 +115,5 @@ def record_measure(reference: str):
 def close(reference: str):
     """Close as "no leak" or "resolved"; with open actions only an admin, with a reason."""
     f = request.form
-    return _run(reference, "close", "close", lambda s, a, i, n: handlers.close(
-        s, a, i, f.get("resolution", ""), f.get("reason", ""), n, override_reason=f.get("override_reason", "")))
+    return _run(reference, "close", "close", closing.close, f.get("resolution", ""), f.get("reason", ""),
+                f.get("override_reason", ""))

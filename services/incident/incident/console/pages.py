@@ -4,16 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, current_app, render_template
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from contracts.errors import IncidentRefusal
-from incident import handlers, views
 from incident import ppc as ppc_draft
+from incident import queries, views
 from incident.console import auth, db
 from incident.console.auth import login_required
 from incident.console.i18n import T
+from incident.handlers import common
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
 
@@ -51,9 +51,7 @@ def incidents():
 
 
 def render_list(error: IncidentRefusal | None = None, posted: Posted | None = None, status: int = 200):
-    query = select(Incident).order_by(Incident.status == "closed", Incident.next_due_at.is_(None), Incident.next_due_at,
-                                      Incident.id.desc())
-    return render_template("list.html", incidents=db().scalars(query).all(), error=error and message(error),
+    return render_template("list.html", incidents=queries.incidents(db()), error=error and message(error),
                            posted=posted or Posted(""), tz=current_app.extensions["incident_tz"]), status
 
 
@@ -67,7 +65,7 @@ def incident(reference: str):
 def render_incident(reference: str, error: IncidentRefusal | None = None, posted: Posted | None = None,
                     status: int = 200):
     try:
-        found = handlers.get(db(), reference)
+        found = common.get(db(), reference)
     except IncidentRefusal as exc:
         return render_template("error.html", message=message(exc)), 404
     posted = posted or Posted("")
@@ -102,7 +100,7 @@ def ppc(reference: str, fmt: str):
         abort(404)
     try:
         auth.actor().require("ppc_report")
-        found = handlers.get(db(), reference)
+        found = common.get(db(), reference)
     except IncidentRefusal as exc:
         return render_template("error.html", message=message(exc)), status_of(exc)
     text = ppc_draft.render(found, "markdown" if fmt == "md" else "html", tz=current_app.extensions["incident_tz"])

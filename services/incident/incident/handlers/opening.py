@@ -1,0 +1,121 @@
+"""Opening: an incident from custody's possible loss or from a person's report; custody's news about the asset."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from contracts import events as ev
+from contracts import words as said
+from incident import domain, outbox, queries, schemas, views
+from incident.handlers.common import note, recompute, updated
+from incident.models import Incident
+from incident.roles import SYSTEM, Actor
+
+log = logging.getLogger(__name__)
+LedgerLookup = Callable[[str], dict | None]  # custody's get_asset(tag), or None (see incident.ledger)
+
+
+def _new_incident(session: Session, prefix: str, now: datetime, origin: str, **fields) -> Incident:
+    incident = Incident(reference=f"tmp-{uuid.uuid4().hex[:12]}", status=domain.OPENED_AS[origin], origin=origin,
+                        opened_at=now, facts={}, **fields)
+    session.add(incident)
+    session.flush()
+    incident.reference = f"{prefix}-{now.year}-{incident.id:04d}"
+    return incident
+
+
+def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLossDetected, now: datetime) -> Incident:
+    """One incident per loss: a redelivered event (same event_id) finds the incident it opened."""
+    existing = session.scalar(select(Incident).where(Incident.source_event_id == event.event_id))
+    if existing is not None:
+        return existing
+    asset, checkout = event.asset, event.checkout
+    title = f"{said.kind(asset.kind)} {asset.tag} の紛失の疑い / possible loss of {said.kind(asset.kind, 'en')} {asset.tag}"
+    try:
+        incident = _new_incident(
+            session, prefix, now, "possible_loss", source_event_id=event.event_id,
+            title=title, asset=asset.model_dump(mode="json"), holder=event.holder.model_dump(mode="json"),
+            manager=event.manager.model_dump(mode="json") if event.manager else None,
+            checkout=checkout.model_dump(mode="json"), ledger_inventory=event.data_inventory.model_dump(mode="json"),
+            protection=event.protection.model_dump(mode="json"), aware_at=event.detected_at, opened_by="system")
+        note(session, incident, SYSTEM, now, f"{checkout.kiosk_id} で持ち出し / checked out at {checkout.kiosk_id}",
+             at=checkout.checked_out_at, place=checkout.kiosk_id)
+        note(session, incident, SYSTEM, now, "返却予定時刻を過ぎても未返却 / not returned by the due time", at=checkout.due_at)
+        note(session, incident, SYSTEM, now, "紛失の疑いとしてインシデントを起票 / incident opened as a possible loss",
+             at=event.detected_at)
+        recompute(session, incident, now)
+        outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident),
+                                                  origin="possible_loss", source_event_id=event.event_id))
+        session.commit()
+    except IntegrityError:  # another replica opened it from the same delivery at the same moment
+        session.rollback()
+        return session.scalar(select(Incident).where(Incident.source_event_id == event.event_id))
+    log.info("incident %s opened from possible loss event %s", incident.reference, event.event_id)
+    return incident
+
+
+def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: datetime,
+                lookup: LedgerLookup) -> Incident:
+    """A person reports a loss directly, for an asset in the ledger or not.
+
+    The role and the form are checked before ``lookup`` asks custody (once) for the tag. For a ledger asset the
+    ledger's features, inventory and protection come first; what the reporter adds to the inventory is kept too.
+    """
+    actor.require("report_loss")
+    form = schemas.parse(schemas.LossReported, data)
+    asset = {"tag": form.asset_tag.upper(), "kind": form.kind, "model_number": form.model_number,
+             "serial_number": form.serial_number, "description": form.description}
+    inventory = ev.DataInventory(categories=tuple(form.categories), customer_ids=tuple(form.customer_ids),
+                                 approx_persons=form.approx_persons, eu_data_subjects=form.eu_data_subjects)
+    protection = ev.Protection(encryption=form.encryption, cipher=form.cipher,
+                               key_stored_separately=form.key_stored_separately)
+    ledger = lookup(form.asset_tag) if form.asset_tag else None
+    if ledger:
+        asset = ev.AssetFeatures.model_validate({k: ledger[k] for k in ev.AssetFeatures.model_fields}).model_dump()
+        inventory = domain.with_reported(ev.DataInventory.model_validate(ledger["data_inventory"]), inventory)
+        protection = ev.Protection.model_validate(ledger["protection"])
+    holder = {"employee_number": form.holder_number, "name": form.holder_name, "email": form.holder_email} \
+        if form.holder_number and form.holder_name and form.holder_email else None
+    label, kind = asset["tag"] or form.model_number or form.description[:30], asset["kind"]
+    incident = _new_incident(
+        session, prefix, now, "reported", source_event_id=None,
+        title=f"{said.kind(kind)} {label} の紛失届 / reported loss of {said.kind(kind, 'en')} {label}",
+        asset=asset, holder=holder, manager=None, checkout=None, ledger_inventory=inventory.model_dump(mode="json"),
+        protection=protection.model_dump(mode="json"), aware_at=form.aware_at or now, opened_by=actor.name)
+    note(session, incident, actor, now, f"紛失の届出 / loss reported: {form.description}" +
+         ("（台帳の情報を反映 / from the ledger）" if ledger else "（台帳外 / not in the ledger）"), kind="fact")
+    recompute(session, incident, now, actor)
+    outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident), origin="reported"))
+    session.commit()
+    return incident
+
+
+def asset_recovered(session: Session, event: ev.AssetRecovered, now: datetime) -> list[Incident]:
+    """The asset came back: its live incidents become *recovered*; the team decides whether to close."""
+    found = queries.for_asset(session, event.tag, domain.moved_from("recovered"))
+    who = event.returned_by.name if event.returned_by else "—"
+    for incident in found:
+        incident.status, incident.recovered_at = domain.moved(incident.status, "recovered"), event.recovered_at
+        note(session, incident, SYSTEM, now, f"{event.kiosk_id} で返却され回収 / recovered at {event.kiosk_id} "
+                                             f"(returned by {who})", at=event.recovered_at, place=event.kiosk_id)
+        updated(session, incident, now, "recovered")
+    session.commit()
+    return found
+
+
+def asset_marked_lost(session: Session, event: ev.AssetMarkedLost, now: datetime) -> list[Incident]:
+    """The ledger now says lost: a suspected incident for that asset is confirmed."""
+    found = queries.for_asset(session, event.tag, domain.moved_from("marked_lost"))
+    for incident in found:
+        incident.status = domain.moved(incident.status, "marked_lost")
+        note(session, incident, SYSTEM, now, "台帳で紛失と確定 / marked lost in the ledger" +
+             (f": {event.reason}" if event.reason else ""), at=event.occurred_at)
+        updated(session, incident, now, "status", "marked lost")
+    session.commit()
+    return found
