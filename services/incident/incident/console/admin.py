@@ -10,7 +10,7 @@ from contracts.errors import IncidentRefusal
 from incident.console import auth, db
 from incident.console.auth import login_required
 from incident.console.i18n import T
-from incident.console.pages import Posted, message, status_of
+from incident.console.pages import Posted, message, refused, status_of
 from incident.console.users import add_user, update_user
 from incident.models import ConsoleUser
 from incident.roles import ROLES
@@ -29,10 +29,8 @@ def _page(error: IncidentRefusal | None = None, posted: Posted | None = None, st
 @login_required
 def users():
     """Who may sign in, and with which role; an admin adds (here or with the CLI), changes, disables users."""
-    try:
-        auth.actor().require("manage_users")
-    except IncidentRefusal as exc:
-        return render_template("error.html", message=message(exc)), status_of(exc)
+    if page := refused("manage_users"):
+        return page
     if request.method == "GET":
         return _page()
     f = request.form

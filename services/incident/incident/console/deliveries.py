@@ -5,10 +5,8 @@ import logging
 
 from flask import Blueprint, current_app, render_template, request
 
-from contracts.errors import IncidentRefusal
-from incident.console import auth
 from incident.console.auth import login_required
-from incident.console.pages import message, status_of
+from incident.console.pages import refused
 from servicekit.remote import Unavailable, call
 
 bp = Blueprint("deliveries", __name__)
@@ -31,10 +29,8 @@ def fetch(filters: dict, limit: int = 200) -> list[dict]:
 @login_required
 def deliveries():
     """Per message: recipient, template, status, attempts, the last SMTP response."""
-    try:
-        auth.actor().require("view_deliveries")
-    except IncidentRefusal as exc:
-        return render_template("error.html", message=message(exc)), status_of(exc)
+    if page := refused("view_deliveries"):
+        return page
     filters = {key: request.args.get(key, "").strip() or None for key in FILTERS}
     if filters["status"] not in (None, *STATUSES):
         filters["status"] = None

@@ -43,6 +43,15 @@ def message(exc: IncidentRefusal) -> str:
     return exc.message(auth.lang())
 
 
+def refused(action: str):
+    """The error page if the signed-in role may not take this action, else None."""
+    try:
+        auth.actor().require(action)
+    except IncidentRefusal as exc:
+        return render_template("error.html", message=message(exc)), status_of(exc)
+    return None
+
+
 @bp.get("/")
 @login_required
 def incidents():
@@ -98,8 +107,9 @@ def ppc(reference: str, fmt: str):
     """The PPC report draft (Enforcement Rules Art. 8), as Markdown or HTML; privacy officer and admin only."""
     if fmt not in ("md", "html"):
         abort(404)
+    if page := refused("ppc_report"):
+        return page
     try:
-        auth.actor().require("ppc_report")
         found = common.get(db(), reference)
     except IncidentRefusal as exc:
         return render_template("error.html", message=message(exc)), status_of(exc)
