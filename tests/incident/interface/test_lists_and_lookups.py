@@ -11,7 +11,6 @@ from contracts.errors import IncidentRefusal
 from incident.handlers import opening
 from incident.models import Incident
 from incident.roles import Actor
-from servicekit.db import make_engine
 from tests.incident.conftest import PO, VIEWER
 from tests.incident.interface.test_incident_service import NO_PROTECTION, possible_loss
 
@@ -41,11 +40,9 @@ class Ledger:
 
 
 @pytest.fixture
-def session(incident_db_url):
-    engine = make_engine(incident_db_url)
-    with Session(engine, expire_on_commit=False) as session:
+def session(incident_engine):
+    with Session(incident_engine, expire_on_commit=False) as session:
         yield session
-    engine.dispose()
 
 
 def _report(session, role: str, data: dict, ledger: Ledger):
