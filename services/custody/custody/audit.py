@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts.answers import AuditChain
 from custody.models import GENESIS_HASH, AuditEntry, AuditHead
 
 
@@ -38,19 +38,7 @@ def append(session: Session, at: datetime, actor: str, action: str, entity: str,
     return entry
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    entries: int
-    first_broken_seq: int | None = None
-    problem: str = ""
-
-    def to_dict(self) -> dict:
-        return {"ok": self.ok, "entries": self.entries,
-                "first_broken_seq": self.first_broken_seq, "problem": self.problem}
-
-
-def verify(session: Session, batch: int = 1000) -> ChainReport:
+def verify(session: Session, batch: int = 1000) -> AuditChain:
     """Walk the chain in order and name the first entry whose link or hash is wrong."""
     prev, expected_seq, count, last_seq = GENESIS_HASH, 1, 0, 0
     while True:
@@ -60,13 +48,17 @@ def verify(session: Session, batch: int = 1000) -> ChainReport:
             break
         for e in rows:
             if e.seq != expected_seq:
-                return ChainReport(False, count, expected_seq, f"entry {expected_seq} is missing")
+                return _broken(count, expected_seq, f"entry {expected_seq} is missing")
             if e.prev_hash != prev:
-                return ChainReport(False, count, e.seq, "does not link to the previous entry")
+                return _broken(count, e.seq, "does not link to the previous entry")
             if entry_hash(prev, e.seq, e.at, e.actor, e.action, e.entity, e.entity_key, e.details) != e.hash:
-                return ChainReport(False, count, e.seq, "content does not match its hash")
+                return _broken(count, e.seq, "content does not match its hash")
             prev, expected_seq, count, last_seq = e.hash, e.seq + 1, count + 1, e.seq
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != last_seq or head.hash != prev):
-        return ChainReport(False, count, last_seq + 1, "entries after this point were removed")
-    return ChainReport(True, count)
+        return _broken(count, last_seq + 1, "entries after this point were removed")
+    return AuditChain(ok=True, entries=count, first_broken_seq=None, problem="")
+
+
+def _broken(entries: int, seq: int, problem: str) -> AuditChain:
+    return AuditChain(ok=False, entries=entries, first_broken_seq=seq, problem=problem)

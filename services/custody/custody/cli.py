@@ -114,7 +114,7 @@ def cmd_kiosk_register(args) -> int:
     from custody import kiosks
     with _session(args) as session:
         try:
-            secret = kiosks.register_kiosk(session, args.kiosk_id, args.name, args.actor, utcnow())
+            secret = kiosks.register_kiosk(session, args.kiosk_id, args.name, args.actor, utcnow()).kiosk_secret
         except CustodyRefusal as exc:
             print(exc.message("ja") + " / " + exc.message("en"), file=sys.stderr)
             return 1

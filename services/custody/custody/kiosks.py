@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import answers
 from contracts.errors import CustodyRefusal
-from custody import audit
+from custody import audit, views
 from custody.models import Asset, Employee, Kiosk
 
 
@@ -19,8 +20,8 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def register_kiosk(session: Session, kiosk_id: str, name: str, actor: str, now: datetime) -> str:
-    """Register (or re-key) a kiosk; returns its new secret, which is shown once and not stored."""
+def register_kiosk(session: Session, kiosk_id: str, name: str, actor: str, now: datetime) -> answers.KioskRegistered:
+    """Register (or re-key) a kiosk; the answer holds its new secret, which is shown once and not stored."""
     kiosk_id = (kiosk_id or "").strip()
     if not kiosk_id or len(kiosk_id) > 64:
         raise CustodyRefusal("invalid_input", {"field": "kiosk_id", "problem": "1-64 characters",
@@ -33,7 +34,7 @@ def register_kiosk(session: Session, kiosk_id: str, name: str, actor: str, now: 
     kiosk.name, kiosk.secret_hash, kiosk.active = name, _digest(secret), True
     audit.append(session, now, actor, "kiosk_registered", "kiosk", kiosk_id, {"name": name})
     session.commit()
-    return secret
+    return answers.KioskRegistered(kiosk_id=kiosk_id, kiosk_secret=secret)
 
 
 def disable_kiosk(session: Session, kiosk_id: str, actor: str, now: datetime) -> None:
@@ -52,12 +53,8 @@ def verify(session: Session, kiosk_id: str, secret: str | None) -> None:
         raise CustodyRefusal("kiosk_unknown")
 
 
-def roster(session: Session, now: datetime) -> dict:
+def roster(session: Session, now: datetime) -> answers.Roster:
     """What a kiosk needs to keep working offline: who holds which card, and the assets' names."""
     people = session.scalars(select(Employee).where(Employee.active.is_(True), Employee.card_hash.is_not(None)))
     assets = session.scalars(select(Asset).where(Asset.status != "retired"))
-    return {"generated_at": now.isoformat(),
-            "employees": [{"card_hash": e.card_hash, "employee_number": e.employee_number, "name": e.name,
-                           "language": e.language} for e in people],
-            "assets": [{"tag": a.tag, "kind": a.kind, "model_number": a.model_number,
-                        "description": a.description, "colour": a.colour} for a in assets]}
+    return views.roster(now, list(people), list(assets))

@@ -1,12 +1,13 @@
-"""Use cases that keep the ledger: register, update and retire assets and employees, bind cards."""
+"""Use cases that keep the ledger (register, update and retire assets and employees, bind cards), and the
+look-ups the cabinet's use cases fetch their facts with."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts import events
+from contracts import answers, events
 from contracts.cards import is_card_hash
 from contracts.errors import CustodyRefusal
 from custody import audit, domain, outbox, views
@@ -21,13 +22,30 @@ def open_custody(session: Session, asset_id: int) -> Custody | None:
     return session.scalar(select(Custody).where(Custody.asset_id == asset_id, *OPEN))
 
 
-def get_asset(session: Session, tag: str, lock: bool = False) -> Asset:
+def held_count(session: Session, employee_id: int) -> int:
+    """How many checkouts the employee has open."""
+    return session.scalar(select(func.count()).select_from(Custody).where(Custody.employee_id == employee_id, *OPEN))
+
+
+def find_asset(session: Session, tag: str, lock: bool = False) -> Asset | None:
     """The asset by tag; lock=True holds its row until commit, so acts on one asset go one at a time."""
     query = select(Asset).where(Asset.tag == str(tag).strip().upper())
-    asset = session.scalar(query.with_for_update() if lock else query)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
+def get_asset(session: Session, tag: str, lock: bool = False) -> Asset:
+    """The asset by tag, or ``asset_unknown``."""
+    asset = find_asset(session, tag, lock)
     if asset is None:
         raise CustodyRefusal("asset_unknown", {"tag": tag})
     return asset
+
+
+def employee_by_card(session: Session, card_hash: str | None) -> Employee | None:
+    """The employee holding this card, active or not (the rules decide what that means)."""
+    if not is_card_hash(card_hash):
+        return None
+    return session.scalar(select(Employee).where(Employee.card_hash == card_hash))
 
 
 def get_employee(session: Session, number: str) -> Employee:
@@ -54,13 +72,13 @@ def add_asset(session: Session, data: AssetInput, actor: str, now: datetime) -> 
     return asset
 
 
-def register_asset(session: Session, data: dict, actor: str, now: datetime) -> dict:
+def register_asset(session: Session, data: dict, actor: str, now: datetime) -> answers.Asset:
     asset = add_asset(session, parse(AssetInput, data), actor, now)
     session.commit()
-    return views.asset_dict(asset)
+    return views.asset(asset)
 
 
-def update_asset(session: Session, tag: str, changes: dict, actor: str, now: datetime) -> dict:
+def update_asset(session: Session, tag: str, changes: dict, actor: str, now: datetime) -> answers.Asset:
     """Change fields of an asset (not its tag); the audit entry records old and new values."""
     asset = get_asset(session, tag)
     if "tag" in changes and str(changes["tag"]).upper() != asset.tag:
@@ -75,11 +93,11 @@ def update_asset(session: Session, tag: str, changes: dict, actor: str, now: dat
         audit.append(session, now, actor, "asset_updated", "asset", asset.tag, {"changes": diff})
         outbox.add(session, _asset_event(events.AssetUpdated, asset, now))
     session.commit()
-    return views.asset_dict(asset)
+    return views.asset(asset)
 
 
 def retire_asset(session: Session, policy: domain.Policy, tag: str, reason: str, actor: str,
-                 now: datetime) -> dict:
+                 now: datetime) -> answers.Asset:
     """Take an asset out of service; one that is out must be returned first (the refusal names its holder)."""
     asset = get_asset(session, tag, lock=True)
     if asset.status in domain.OUT_STATUSES:
@@ -89,7 +107,7 @@ def retire_asset(session: Session, policy: domain.Policy, tag: str, reason: str,
         audit.append(session, now, actor, "asset_retired", "asset", asset.tag, {"reason": reason})
         outbox.add(session, events.AssetRetired.new(occurred_at=now, tag=asset.tag, reason=reason))
     session.commit()
-    return views.asset_dict(asset)
+    return views.asset(asset)
 
 
 def _resolve_manager(session: Session, number: str | None, self_number: str) -> Employee | None:
@@ -120,16 +138,16 @@ def add_employee(session: Session, data: EmployeeInput, actor: str, now: datetim
     return employee
 
 
-def register_employee(session: Session, data: dict, actor: str, now: datetime) -> dict:
+def register_employee(session: Session, data: dict, actor: str, now: datetime) -> answers.Employee:
     employee = add_employee(session, parse(EmployeeInput, data), actor, now)
     session.commit()
-    return views.employee_dict(employee)
+    return views.employee(employee)
 
 
-def update_employee(session: Session, number: str, changes: dict, actor: str, now: datetime) -> dict:
+def update_employee(session: Session, number: str, changes: dict, actor: str, now: datetime) -> answers.Employee:
     """Change an employee's details, manager, training date or active flag."""
     employee = get_employee(session, number)
-    current = views.employee_dict(employee)
+    current = views.wire(views.employee(employee))
     current = {k: current[k] for k in EmployeeInput.model_fields}
     checked = parse(EmployeeInput, current | changes)
     if checked.employee_number != employee.employee_number:
@@ -146,10 +164,10 @@ def update_employee(session: Session, number: str, changes: dict, actor: str, no
         audit.append(session, now, actor, "employee_updated", "employee", number, {"changes": diff})
         outbox.add(session, _employee_event(events.EmployeeUpdated, employee, now))
     session.commit()
-    return views.employee_dict(employee)
+    return views.employee(employee)
 
 
-def retire_employee(session: Session, number: str, reason: str, actor: str, now: datetime) -> dict:
+def retire_employee(session: Session, number: str, reason: str, actor: str, now: datetime) -> answers.RetiredEmployee:
     """An employee leaves or may no longer take assets out; what they still hold is named in the answer
     (it stays on their name, and its due time still counts)."""
     employee = get_employee(session, number)
@@ -160,10 +178,10 @@ def retire_employee(session: Session, number: str, reason: str, actor: str, now:
     holding = session.scalars(select(Asset.tag).join(Custody, Custody.asset_id == Asset.id)
                               .where(Custody.employee_id == employee.id, *OPEN).order_by(Asset.tag)).all()
     session.commit()
-    return views.employee_dict(employee) | {"still_holding": list(holding)}
+    return views.retired_employee(employee, list(holding))
 
 
-def bind_card(session: Session, number: str, card_hash: str, actor: str, now: datetime) -> dict:
+def bind_card(session: Session, number: str, card_hash: str, actor: str, now: datetime) -> answers.Employee:
     """Bind a card (by its keyed hash) to an employee, replacing any earlier card."""
     if not is_card_hash(card_hash):
         raise CustodyRefusal("invalid_input", {"field": "card_hash", "problem": "must be the 64-hex keyed hash, never a raw UID",
@@ -176,16 +194,5 @@ def bind_card(session: Session, number: str, card_hash: str, actor: str, now: da
     audit.append(session, now, actor, "card_bound", "employee", number, {})
     outbox.add(session, events.CardBound.new(occurred_at=now, employee_number=number))
     session.commit()
-    return views.employee_dict(employee)
+    return views.employee(employee)
 
-
-def employee_by_card(session: Session, card_hash: str) -> Employee:
-    """The active employee holding this card, or the refusal to show at the kiosk."""
-    employee = None
-    if is_card_hash(card_hash):
-        employee = session.scalar(select(Employee).where(Employee.card_hash == card_hash))
-    if employee is None:
-        raise CustodyRefusal("card_unknown")
-    if not employee.active:
-        raise CustodyRefusal("employee_inactive", {"employee_name": employee.name})
-    return employee

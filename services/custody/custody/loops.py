@@ -1,20 +1,13 @@
-"""The two background loops: publish the outbox, and sweep for overdue checkouts."""
+"""custody's own background loop: sweep for overdue checkouts (the outbox relay is servicekit's)."""
 from __future__ import annotations
 
 import logging
 
-import servicekit.relay as kit
-from contracts.events import CUSTODY
 from custody import sweep
-from custody.dependencies import BackgroundLoop, Store
-from custody.outbox import OUTBOX
 from servicekit.clock import utcnow
+from servicekit.dependencies import BackgroundLoop
 
 log = logging.getLogger(__name__)
-
-
-class OutboxRelay(kit.OutboxRelay):
-    source, outbox, store = CUSTODY, OUTBOX, Store()
 
 
 class OverdueSweeper(BackgroundLoop):

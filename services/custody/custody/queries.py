@@ -6,30 +6,30 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts import answers
 from custody import outbox, views
-from custody.ledger import OPEN
-from custody.ledger import get_asset
+from custody.ledger import OPEN, get_asset
 from custody.models import Custody, OutboxMessage
 
 
-def asset_with_history(session: Session, tag: str, limit: int = 50) -> dict:
+def asset_with_history(session: Session, tag: str, limit: int = 50) -> answers.AssetWithHistory:
     asset = get_asset(session, tag)
     history = session.scalars(select(Custody).where(Custody.asset_id == asset.id)
                               .order_by(Custody.checked_out_at.desc()).limit(limit))
-    return views.asset_dict(asset) | {"history": [views.custody_dict(r) for r in history]}
+    return views.asset_with_history(asset, list(history))
 
 
-def list_open(session: Session, overdue_only: bool = False) -> list[dict]:
+def list_open(session: Session, overdue_only: bool = False) -> list[answers.CustodyRecord]:
     query = select(Custody).where(*OPEN).order_by(Custody.due_at)
     if overdue_only:
         query = query.where(Custody.overdue_at.is_not(None))
-    return [views.custody_dict(r) for r in session.scalars(query)]
+    return [views.record(r) for r in session.scalars(query)]
 
 
-def health(session: Session, now: datetime) -> dict:
+def health(session: Session, now: datetime) -> answers.Health:
     oldest = session.scalar(select(func.min(OutboxMessage.occurred_at)).where(OutboxMessage.sent_at.is_(None)))
     count = lambda *where: session.scalar(select(func.count()).select_from(Custody).where(*where))  # noqa: E731
-    return {"ok": True, "database": session.get_bind().dialect.name,
-            "outbox_pending": outbox.pending_count(session),
-            "outbox_oldest_pending_seconds": round((now - oldest).total_seconds(), 1) if oldest else 0,
-            "checked_out": count(*OPEN), "overdue": count(*OPEN, Custody.overdue_at.is_not(None))}
+    return answers.Health(ok=True, database=session.get_bind().dialect.name,
+                          outbox_pending=outbox.pending_count(session),
+                          outbox_oldest_pending_seconds=round((now - oldest).total_seconds(), 1) if oldest else 0,
+                          checked_out=count(*OPEN), overdue=count(*OPEN, Custody.overdue_at.is_not(None)))

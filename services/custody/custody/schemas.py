@@ -1,4 +1,4 @@
-"""Input schemas for registering and updating ledger entries (RPC, CSV import, CLI)."""
+"""Input: schemas for registering and updating ledger entries (RPC, CSV import, CLI), and RPC times."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,3 +59,19 @@ def parse(schema: type[Input], data: dict) -> Input:
         return schema.model_validate(data)
     except ValidationError as exc:
         raise invalid_input(CustodyRefusal, exc) from None
+
+
+def moment(value: str | None, field: str) -> datetime | None:
+    """An ISO 8601 time with its zone (``due_at``, ``occurred_at``), or None when not given."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise CustodyRefusal("invalid_input", {
+            "field": field, "problem": "not an ISO 8601 time",
+            "problem_ja": "ISO 8601形式の時刻にしてください（例：2026-11-30T18:00+09:00）"}) from None
+    if parsed.tzinfo is None:
+        raise CustodyRefusal("invalid_input", {"field": field, "problem": "needs a time zone",
+                                               "problem_ja": "タイムゾーン付きの時刻にしてください（例：+09:00）"})
+    return parsed

@@ -1,104 +1,72 @@
 """The custody nameko service: thin RPC entrypoints over the ledger and custody use cases."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from nameko.rpc import rpc
 
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusal)
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
-from custody import audit, handlers, kiosks, ledger, queries, views
+from custody import audit, handlers, kiosks, ledger, queries
+from custody.dependencies import STORE
+from custody.loops import OverdueSweeper
+from custody.outbox import OUTBOX
+from custody.schemas import moment
+from custody.views import wire
 from servicekit.clock import utcnow
-from custody.dependencies import Config, DbSession
-from custody.loops import OutboxRelay, OverdueSweeper
+from servicekit.service import Service
 
 refusals = rpc(expected_exceptions=(CustodyRefusal,))
 
 
-OFFLINE_LIMIT = timedelta(days=7)  # a kiosk journal older than this needs a person to look at it
-
-
-def _when(value: str | None, field: str = "due_at") -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        problem = {"problem": "not an ISO 8601 time",
-                   "problem_ja": "ISO 8601形式の時刻にしてください（例：2026-11-30T18:00+09:00）"}
-        raise CustodyRefusal("invalid_input", {"field": field, **problem}) from None
-    if moment.tzinfo is None:
-        raise CustodyRefusal("invalid_input", {"field": field, "problem": "needs a time zone",
-                                               "problem_ja": "タイムゾーン付きの時刻にしてください（例：+09:00）"})
-    return moment
-
-
-def _happened(occurred_at: str | None) -> datetime:
-    """When the act took place: now, or the time a kiosk journalled it while offline."""
-    now = utcnow()
-    moment = _when(occurred_at, "occurred_at")
-    if moment is None:
-        return now
-    if not now - OFFLINE_LIMIT <= moment <= now + timedelta(minutes=2):
-        raise CustodyRefusal("invalid_input", {"field": "occurred_at", "problem": "more than 7 days ago or in the future",
-                                               "problem_ja": "7日より前か、未来の時刻です"})
-    return moment
-
-
-class CustodyService:
+class CustodyService(Service, store=STORE, outbox=OUTBOX):
     """Asset ledger, checkout and return at the cabinet, overdue → possible loss."""
     name = CUSTODY
-
-    config = Config()
-    db = DbSession()
-    relay = OutboxRelay()
-    sweeper = OverdueSweeper()
+    sweeper = OverdueSweeper(STORE)
 
     @refusals
     def register_asset(self, asset: dict, actor: str = "system") -> dict:
         """Add an asset to the ledger (tag, kind, model and serial number, data, protection)."""
-        return ledger.register_asset(self.db, asset, actor, utcnow())
+        return wire(ledger.register_asset(self.db, asset, actor, utcnow()))
 
     @refusals
     def update_asset(self, tag: str, changes: dict, actor: str = "system") -> dict:
         """Change an asset's fields; every change is in the audit log."""
-        return ledger.update_asset(self.db, tag, changes, actor, utcnow())
+        return wire(ledger.update_asset(self.db, tag, changes, actor, utcnow()))
 
     @refusals
     def retire_asset(self, tag: str, reason: str = "", actor: str = "system") -> dict:
         """Take an asset out of service for good."""
-        return ledger.retire_asset(self.db, self.config.policy, tag, reason, actor, utcnow())
+        return wire(ledger.retire_asset(self.db, self.config.settings.policy, tag, reason, actor, utcnow()))
 
     @refusals
     def mark_lost(self, tag: str, reason: str = "", actor: str = "system") -> dict:
         """Record an asset as lost; a later return recovers it."""
-        return handlers.mark_lost(self.db, tag, reason, actor, utcnow())
+        return wire(handlers.mark_lost(self.db, tag, reason, actor, utcnow()))
 
     @refusals
     def register_employee(self, employee: dict, actor: str = "system") -> dict:
         """Add an employee (number, name, email, department, manager, training date)."""
-        return ledger.register_employee(self.db, employee, actor, utcnow())
+        return wire(ledger.register_employee(self.db, employee, actor, utcnow()))
 
     @refusals
     def update_employee(self, employee_number: str, changes: dict, actor: str = "system") -> dict:
         """Change an employee's details; ``{"active": false}`` retires them."""
-        return ledger.update_employee(self.db, employee_number, changes, actor, utcnow())
+        return wire(ledger.update_employee(self.db, employee_number, changes, actor, utcnow()))
 
     @refusals
     def retire_employee(self, employee_number: str, reason: str = "", actor: str = "system") -> dict:
         """The employee may no longer take assets out (left, moved); the answer lists what they still hold."""
-        return ledger.retire_employee(self.db, employee_number, reason, actor, utcnow())
+        return wire(ledger.retire_employee(self.db, employee_number, reason, actor, utcnow()))
 
     @refusals
     def bind_card(self, employee_number: str, card_hash: str, actor: str = "system") -> dict:
         """Bind an IC card, given as its keyed hash (contracts.cards.card_hash), to an employee."""
-        return ledger.bind_card(self.db, employee_number, card_hash, actor, utcnow())
+        return wire(ledger.bind_card(self.db, employee_number, card_hash, actor, utcnow()))
 
     @refusals
     def register_kiosk(self, kiosk_id: str, name: str = "", actor: str = "system") -> dict:
         """Register or re-key a kiosk; the secret in the answer is shown once."""
-        return {"kiosk_id": kiosk_id, "kiosk_secret": kiosks.register_kiosk(self.db, kiosk_id, name, actor, utcnow())}
+        return wire(kiosks.register_kiosk(self.db, kiosk_id, name, actor, utcnow()))
 
     @refusals
     def disable_kiosk(self, kiosk_id: str, actor: str = "system") -> None:
@@ -109,22 +77,22 @@ class CustodyService:
     def employee_by_card(self, kiosk_id: str, kiosk_secret: str, card_hash: str) -> dict:
         """The active employee holding this card (for the kiosk's greeting)."""
         kiosks.verify(self.db, kiosk_id, kiosk_secret)
-        return views.employee_dict(ledger.employee_by_card(self.db, card_hash))
+        return wire(handlers.card_holder(self.db, card_hash))
 
     @refusals
     def kiosk_roster(self, kiosk_id: str, kiosk_secret: str) -> dict:
         """Card hashes, names and asset names a kiosk caches to keep working offline."""
         kiosks.verify(self.db, kiosk_id, kiosk_secret)
-        return kiosks.roster(self.db, utcnow())
+        return wire(kiosks.roster(self.db, utcnow()))
 
     @refusals
     def preview_scan(self, kiosk_id: str, kiosk_secret: str, label: str | None = None, tag: str | None = None,
                      card_hash: str | None = None) -> dict:
         """What a scanned label means now (return, or checkout with its due time); changes nothing."""
         kiosks.verify(self.db, kiosk_id, kiosk_secret)
-        store = self.config
-        return handlers.preview_scan(self.db, store.policy, store.settings.label_key, utcnow(),
-                                     card_hash=card_hash, label=label, tag=tag)
+        settings = self.config.settings
+        return wire(handlers.preview_scan(self.db, settings.policy, settings.label_key, utcnow(),
+                                          card_hash=card_hash, label=label, tag=tag))
 
     @refusals
     def checkout(self, kiosk_id: str, kiosk_secret: str, card_hash: str, label: str | None = None,
@@ -132,10 +100,11 @@ class CustodyService:
                  request_id: str | None = None, occurred_at: str | None = None) -> dict:
         """Take an asset out: card hash plus a scanned label (or a typed tag); refused with a reason."""
         kiosks.verify(self.db, kiosk_id, kiosk_secret)
-        store = self.config
-        return handlers.checkout(self.db, store.policy, store.settings.label_key, _happened(occurred_at),
-                                 card_hash=card_hash, kiosk_id=kiosk_id, label=label, tag=tag,
-                                 due_at=_when(due_at), purpose=purpose or "", request_id=request_id)
+        occurred, due = moment(occurred_at, "occurred_at"), moment(due_at, "due_at")
+        settings = self.config.settings
+        return wire(handlers.checkout(self.db, settings.policy, settings.label_key, utcnow(),
+                                      card_hash=card_hash, kiosk_id=kiosk_id, label=label, tag=tag, due_at=due,
+                                      purpose=purpose or "", request_id=request_id, occurred_at=occurred))
 
     @refusals
     def return_asset(self, kiosk_id: str, kiosk_secret: str, label: str | None = None, tag: str | None = None,
@@ -143,31 +112,31 @@ class CustodyService:
                      occurred_at: str | None = None) -> dict:
         """Bring an asset back; the card is optional and a return by someone else is recorded."""
         kiosks.verify(self.db, kiosk_id, kiosk_secret)
-        return handlers.return_asset(self.db, self.config.settings.label_key, _happened(occurred_at),
-                                     kiosk_id=kiosk_id, label=label, tag=tag, card_hash=card_hash,
-                                     request_id=request_id)
+        return wire(handlers.return_asset(self.db, self.config.settings.label_key, utcnow(),
+                                          kiosk_id=kiosk_id, label=label, tag=tag, card_hash=card_hash,
+                                          request_id=request_id, occurred_at=moment(occurred_at, "occurred_at")))
 
     @refusals
     def get_asset(self, tag: str) -> dict:
         """An asset with its custody history, newest first."""
-        return queries.asset_with_history(self.db, tag)
+        return wire(queries.asset_with_history(self.db, tag))
 
     @rpc
     def list_checked_out(self) -> list[dict]:
         """Every open checkout, earliest due first."""
-        return queries.list_open(self.db)
+        return wire(queries.list_open(self.db))
 
     @rpc
     def list_overdue(self) -> list[dict]:
         """Open checkouts whose due time has passed."""
-        return queries.list_open(self.db, overdue_only=True)
+        return wire(queries.list_open(self.db, overdue_only=True))
 
     @rpc
     def health(self) -> dict:
         """Liveness plus the figures ops watch: events waiting to be published, what is out and overdue."""
-        return queries.health(self.db, utcnow())
+        return wire(queries.health(self.db, utcnow()))
 
     @rpc
     def verify_audit_chain(self) -> dict:
         """Check the audit log's hash chain; names the first broken entry."""
-        return audit.verify(self.db).to_dict()
+        return wire(audit.verify(self.db))

@@ -8,7 +8,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import servicekit.config
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, SecretStr, field_validator
+
+from custody.domain import DueRule, Policy
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 _DURATION = re.compile(r"^(\d+)\s*(m|h|d)$")
@@ -16,20 +18,14 @@ _END_OF_DAY = re.compile(r"^end-of-day\s+(\d{1,2}):(\d{2})$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
-class DueRule(BaseModel):
-    """Either a fixed length (``4h``) or the end of the working day (``end-of-day 18:00``)."""
-    model_config = ConfigDict(frozen=True)
-    length: timedelta | None = None
-    end_of_day: time | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> "DueRule":
-        text = str(text).strip()
-        if m := _DURATION.match(text):
-            return cls(length=timedelta(**{_UNITS[m[2]]: int(m[1])}))
-        if (m := _END_OF_DAY.match(text)) and int(m[1]) < 24 and int(m[2]) < 60:
-            return cls(end_of_day=time(int(m[1]), int(m[2])))
-        raise ValueError(f"due rule {text!r}: use e.g. '4h', '90m', '2d' or 'end-of-day 18:00'")
+def parse_due_rule(text: str) -> DueRule:
+    """``4h``, ``90m``, ``2d`` (a length) or ``end-of-day 18:00`` (the end of the working day)."""
+    text = str(text).strip()
+    if m := _DURATION.match(text):
+        return DueRule(length=timedelta(**{_UNITS[m[2]]: int(m[1])}))
+    if (m := _END_OF_DAY.match(text)) and int(m[1]) < 24 and int(m[2]) < 60:
+        return DueRule(end_of_day=time(int(m[1]), int(m[2])))
+    raise ValueError(f"due rule {text!r}: use e.g. '4h', '90m', '2d' or 'end-of-day 18:00'")
 
 
 class Settings(BaseModel):
@@ -39,7 +35,7 @@ class Settings(BaseModel):
     timezone: str = "Asia/Tokyo"
     training_valid_days: int = Field(default=365, gt=0)
     max_items: int = Field(default=3, gt=0)
-    due: dict[str, DueRule]
+    due: dict[str, InstanceOf[DueRule]]
     sweep_max_interval: float = Field(default=1.0, gt=0)
     outbox_poll_interval: float = Field(default=1.0, gt=0)
     outbox_lease_seconds: float = Field(default=10, gt=0)
@@ -48,7 +44,7 @@ class Settings(BaseModel):
     @field_validator("due", mode="before")
     @classmethod
     def _parse_due(cls, value: dict) -> dict:
-        return {kind: rule if isinstance(rule, DueRule) else DueRule.parse(rule)
+        return {kind: rule if isinstance(rule, DueRule) else parse_due_rule(rule)
                 for kind, rule in value.items()}
 
     @field_validator("timezone")
@@ -67,6 +63,11 @@ class Settings(BaseModel):
     @property
     def label_key(self) -> bytes:
         return self.label_secret.get_secret_value().encode()
+
+    @property
+    def policy(self) -> Policy:
+        """The checkout rules' parameters (custody.domain)."""
+        return Policy(self.training_valid_days, self.max_items, self.due, self.tz)
 
 
 def from_config(config: dict) -> Settings:

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 
 from contracts import events
 from custody import audit, outbox, views
-from custody.handlers import OPEN_NOT_OVERDUE
 from custody.models import Custody
+
+OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
 
 
 def overdue_candidates(session: Session, now: datetime, limit: int) -> list[int]:

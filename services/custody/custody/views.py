@@ -1,6 +1,11 @@
-"""Ledger rows as contract objects (for events) and as plain dicts (for RPC answers)."""
+"""Ledger rows as contract objects: event parts (contracts.events) and RPC answers (contracts.answers)."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from contracts import answers
 from contracts.events import AssetFeatures, CheckoutFacts, DataInventory, Person, Protection
 from custody.models import Asset, Custody, Employee
 
@@ -35,30 +40,74 @@ def checkout_facts(record: Custody) -> CheckoutFacts:
                          kiosk_id=record.checkout_kiosk_id, due_at=record.due_at, purpose=record.purpose)
 
 
-def asset_dict(asset: Asset) -> dict:
-    return {**features(asset).model_dump(mode="json"), "status": asset.status,
-            "data_inventory": inventory(asset).model_dump(mode="json"),
-            "protection": protection(asset).model_dump(mode="json")}
+def wire(answer: BaseModel | list[BaseModel] | None):
+    """An answer as it travels over RPC: JSON types only."""
+    if isinstance(answer, list):
+        return [item.model_dump(mode="json") for item in answer]
+    return answer.model_dump(mode="json") if answer is not None else None
 
 
-def employee_dict(employee: Employee) -> dict:
-    """An employee as RPC callers see it: never the card hash, only whether one is bound."""
-    return {**person(employee).model_dump(mode="json"),
-            "manager_number": employee.manager.employee_number if employee.manager else None,
-            "training_completed_at": _iso(employee.training_completed_at),
-            "active": employee.active, "language": employee.language,
-            "card_bound": employee.card_hash is not None}
+def asset(row: Asset) -> answers.Asset:
+    return answers.Asset(**dict(features(row)), status=row.status,
+                         data_inventory=inventory(row), protection=protection(row))
 
 
-def custody_dict(record: Custody) -> dict:
-    return {"custody_id": record.id, "tag": record.asset.tag,
-            "holder": person(record.employee).model_dump(mode="json"),
-            "checked_out_at": _iso(record.checked_out_at), "checkout_kiosk_id": record.checkout_kiosk_id,
-            "due_at": _iso(record.due_at), "purpose": record.purpose,
-            "overdue_at": _iso(record.overdue_at), "returned_at": _iso(record.returned_at),
-            "returned_by": person(record.returned_by).model_dump(mode="json") if record.returned_by else None,
-            "return_kiosk_id": record.return_kiosk_id}
+def asset_with_history(row: Asset, history: list[Custody]) -> answers.AssetWithHistory:
+    return answers.AssetWithHistory(**dict(asset(row)), history=tuple(record(r) for r in history))
 
 
-def _iso(moment):
-    return moment.isoformat() if moment is not None else None
+def employee(row: Employee) -> answers.Employee:
+    return answers.Employee(**_employee_fields(row))
+
+
+def retired_employee(row: Employee, still_holding: list[str]) -> answers.RetiredEmployee:
+    return answers.RetiredEmployee(**_employee_fields(row), still_holding=tuple(still_holding))
+
+
+def _employee_fields(row: Employee) -> dict:
+    return dict(person(row)) | {"manager_number": row.manager.employee_number if row.manager else None,
+                                "training_completed_at": row.training_completed_at, "active": row.active,
+                                "card_bound": row.card_hash is not None}
+
+
+def record(row: Custody) -> answers.CustodyRecord:
+    return answers.CustodyRecord(**_record_fields(row))
+
+
+def _record_fields(row: Custody) -> dict:
+    return {"custody_id": row.id, "tag": row.asset.tag, "holder": person(row.employee),
+            "checked_out_at": row.checked_out_at, "checkout_kiosk_id": row.checkout_kiosk_id,
+            "due_at": row.due_at, "purpose": row.purpose, "overdue_at": row.overdue_at,
+            "returned_at": row.returned_at, "returned_by": person(row.returned_by),
+            "return_kiosk_id": row.return_kiosk_id}
+
+
+def checkout_done(row: Custody, replayed: bool) -> answers.CheckoutDone:
+    return answers.CheckoutDone(**_record_fields(row), asset=asset(row.asset), replayed=replayed)
+
+
+def return_done(row: Custody | None, returned: Asset, recovered: bool,
+                replayed: bool) -> answers.ReturnDone | answers.LostAssetReturned:
+    """The closed record; a lost asset found with no checkout open has none."""
+    if row is None:
+        return answers.LostAssetReturned(custody_id=None, tag=returned.tag, recovered=recovered,
+                                         asset=asset(returned), replayed=replayed)
+    return answers.ReturnDone(**_record_fields(row), recovered=recovered, asset=asset(returned), replayed=replayed)
+
+
+def return_preview(row: Asset, open_custody: Custody | None) -> answers.ReturnPreview:
+    return answers.ReturnPreview(action="return", asset=asset(row),
+                                 holder=person(open_custody.employee) if open_custody else None)
+
+
+def checkout_preview(row: Asset, due_at: datetime, holder: Employee) -> answers.CheckoutPreview:
+    return answers.CheckoutPreview(action="checkout", asset=asset(row), due_at=due_at, employee=employee(holder))
+
+
+def roster(now: datetime, people: list[Employee], assets: list[Asset]) -> answers.Roster:
+    return answers.Roster(
+        generated_at=now,
+        employees=tuple(answers.RosterEmployee(card_hash=e.card_hash, employee_number=e.employee_number,
+                                               name=e.name, language=e.language) for e in people),
+        assets=tuple(answers.RosterAsset(tag=a.tag, kind=a.kind, model_number=a.model_number,
+                                         description=a.description, colour=a.colour) for a in assets))

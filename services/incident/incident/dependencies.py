@@ -1,22 +1,7 @@
-"""incident's nameko dependencies, bound to its settings."""
+"""incident's store: its settings (the INCIDENT section), shared by every provider the service declares."""
 from __future__ import annotations
 
-import servicekit.dependencies as kit
 from incident import settings
+from servicekit.dependencies import Store
 
-
-class Store(kit.Store):
-    def load_settings(self, config):
-        return settings.from_config(config)
-
-
-class Config(kit.Config):
-    store = Store()
-
-
-class DbSession(kit.DbSession):
-    store = Store()
-
-
-class BackgroundLoop(kit.BackgroundLoop):
-    store = Store()
+STORE = Store(settings.from_config)

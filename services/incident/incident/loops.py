@@ -1,20 +1,13 @@
-"""incident's background loops: publish the outbox, and send deadline reminders."""
+"""incident's own background loop: deadline reminders (the outbox relay is servicekit's)."""
 from __future__ import annotations
 
 import logging
 
-import servicekit.relay as kit
-from contracts.events import INCIDENT
 from incident import reminders
-from incident.dependencies import BackgroundLoop, Store
-from incident.outbox import OUTBOX
 from servicekit.clock import utcnow
+from servicekit.dependencies import BackgroundLoop
 
 log = logging.getLogger(__name__)
-
-
-class OutboxRelay(kit.OutboxRelay):
-    source, outbox, store = INCIDENT, OUTBOX, Store()
 
 
 class ReminderLoop(BackgroundLoop):

@@ -13,12 +13,14 @@ import contracts.rpc  # noqa: F401  (refusals reach RPC callers as IncidentRefus
 from contracts.errors import IncidentRefusal
 from contracts.events import CUSTODY, INCIDENT, Event, parse_event
 from incident import outbox, ppc, queries, views
-from incident.dependencies import Config, DbSession
+from incident.dependencies import STORE
 from incident.handlers import closing, common, opening, reporting
 from incident.ledger import lookup
-from incident.loops import OutboxRelay, ReminderLoop
+from incident.loops import ReminderLoop
+from incident.outbox import OUTBOX
 from incident.roles import Actor
 from servicekit.clock import utcnow
+from servicekit.service import Service
 
 log = logging.getLogger(__name__)
 refusals = rpc(expected_exceptions=(IncidentRefusal,))
@@ -32,14 +34,10 @@ def _event(event_type: str, body: dict) -> Event:
         raise
 
 
-class IncidentService:
+class IncidentService(Service, store=STORE, outbox=OUTBOX):
     """From possible loss to a complete loss report, the legal duties and their deadlines, prevention, measures."""
     name = INCIDENT
-
-    config = Config()
-    db = DbSession()
-    relay = OutboxRelay()
-    reminders = ReminderLoop()
+    reminders = ReminderLoop(STORE)
 
     @event_handler(CUSTODY, "possible_loss_detected")
     def handle_possible_loss_detected(self, body: dict) -> None:

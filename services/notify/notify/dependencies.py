@@ -1,4 +1,4 @@
-"""notify's nameko dependencies: settings and mailer, DB sessions, background loops, the dead-letter queue."""
+"""notify's nameko dependencies: the store (settings and mailer) and the dead-letter queue."""
 from __future__ import annotations
 
 import json
@@ -7,7 +7,6 @@ import logging
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.extensions import DependencyProvider
 
 import servicekit.dependencies as kit
 from notify import settings
@@ -18,8 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class Store(kit.Store):
-    def load_settings(self, config):
-        return settings.from_config(config)
+    """notify's settings (the NOTIFY section) and the mailer made from them."""
 
     def setup(self):
         super().setup()
@@ -28,21 +26,11 @@ class Store(kit.Store):
                              smtp.password.get_secret_value() or None, smtp.timeout, ca_file=smtp.ca_file)
 
 
-class Config(kit.Config):
-    store = Store()
+STORE = Store(settings.from_config)
 
 
-class DbSession(kit.DbSession):
-    store = Store()
-
-
-class BackgroundLoop(kit.BackgroundLoop):
-    store = Store()
-
-
-class DeadLetters(DependencyProvider):
+class DeadLetters(kit.StoreUser):
     """Publishes poison events to a durable queue, the reason in the headers (publisher confirms)."""
-    store = Store()
 
     def start(self):  # after every setup(): the store's settings are loaded by then
         name = self.store.settings.dead_letter_queue

@@ -8,13 +8,10 @@ import uuid
 import eventlet
 
 from notify import delivery as rows
-import servicekit.relay as kit
-from contracts.events import NOTIFY
-from notify.dependencies import BackgroundLoop, Store
-from notify.outbox import OUTBOX
 from notify.mailer import build_message
 from notify.render import Rendered
 from servicekit.clock import utcnow
+from servicekit.dependencies import BackgroundLoop
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +96,3 @@ class DeliverySender(BackgroundLoop):
         return build_message(self.store.settings.sender, (delivery.recipient_name, delivery.recipient), rendered,
                              delivery.message_id)
 
-
-class OutboxRelay(kit.OutboxRelay):
-    """Publishes notify's own events (delivery_failed) on notify.events."""
-    source, outbox, store = NOTIFY, OUTBOX, Store()

@@ -10,10 +10,12 @@ from pydantic import ValidationError
 
 from contracts.events import CUSTODY, INCIDENT, NOTIFY, CustomerNoticeRequested, parse_event
 from notify import intake, queries
-from notify.dependencies import Config, DbSession, DeadLetters
+from notify.dependencies import STORE, DeadLetters
 from notify.exceptions import NoticeRefused, RenderError
-from notify.sender import DeliverySender, OutboxRelay
+from notify.outbox import OUTBOX
+from notify.sender import DeliverySender
 from servicekit.clock import utcnow
+from servicekit.service import Service
 
 log = logging.getLogger(__name__)
 POISON = (KeyError, ValidationError, RenderError, TypeError)
@@ -24,15 +26,11 @@ def handles(source: str, event_type: str):
     return event_handler(source, event_type, requeue_on_error=True)
 
 
-class NotifyService:
+class NotifyService(Service, store=STORE, outbox=OUTBOX):
     """E-mails about possible losses, incidents and customer notices, each sent once."""
     name = NOTIFY
-
-    config = Config()
-    db = DbSession()
-    dead_letters = DeadLetters()
-    relay = OutboxRelay()
-    sender = DeliverySender()
+    dead_letters = DeadLetters(STORE)
+    sender = DeliverySender(STORE)
 
     def _take(self, source: str, event_type: str, body) -> None:
         try:

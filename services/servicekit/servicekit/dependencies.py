@@ -1,13 +1,15 @@
 """nameko DependencyProviders shared by the services: settings, one DB session per worker, background loops.
 
-A service subclasses ``Store`` (how to read its settings) and binds the providers to it:
+A service makes one ``Store`` (how to read its settings) and hands it to each provider; nameko shares
+the bound store between them (servicekit.service.Service declares the usual ones):
 
-    class Store(servicekit.Store): ...
-    class DbSession(servicekit.DbSession): store = Store()
+    STORE = Store(settings.from_config)
+    class CustodyService(Service, store=STORE, outbox=OUTBOX): sweeper = OverdueSweeper(STORE)
 """
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
 import eventlet
 from eventlet.event import Event as GreenEvent
@@ -20,11 +22,14 @@ log = logging.getLogger(__name__)
 
 
 class Store(SharedExtension):
-    """The service's settings and engine, shared by every provider in the container."""
+    """The service's settings and engine, shared by every provider in the container.
 
-    def load_settings(self, config: dict):
-        """Validated settings with at least ``db_url`` (and the outbox_* knobs when an OutboxRelay runs)."""
-        raise NotImplementedError
+    ``load_settings(config)`` gives validated settings with at least ``db_url`` (and the outbox_* knobs
+    when an OutboxRelay runs); a service that builds more from them at start-up extends ``setup``.
+    """
+
+    def __init__(self, load_settings: Callable[[dict], Any]):
+        self.load_settings = load_settings
 
     def setup(self):
         self.settings = self.load_settings(self.container.config)
@@ -46,17 +51,22 @@ class Store(SharedExtension):
             self.loop_engine.dispose()
 
 
-class Config(DependencyProvider):
+class StoreUser(DependencyProvider):
+    """A provider that works from the service's store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+
+class Config(StoreUser):
     """Gives workers the store: validated settings and whatever the service derives from them."""
-    store: Store
 
     def get_dependency(self, worker_ctx):
         return self.store
 
 
-class DbSession(DependencyProvider):
+class DbSession(StoreUser):
     """One Session per worker, closed (and rolled back if uncommitted) at teardown."""
-    store: Store
 
     def setup(self):
         self.sessions = {}
@@ -72,9 +82,8 @@ class DbSession(DependencyProvider):
             session.close()
 
 
-class BackgroundLoop(DependencyProvider):
+class BackgroundLoop(StoreUser):
     """A green thread that runs ``tick()`` until stopped; any worker's end wakes it early."""
-    store: Store
 
     def start(self):
         self._running, self._wake = True, GreenEvent()

@@ -10,17 +10,19 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.standalone.events import get_event_exchange
 
 from servicekit.clock import utcnow
-from servicekit.dependencies import BackgroundLoop
+from servicekit.dependencies import BackgroundLoop, Store
 from servicekit.outbox import Outbox
 
 log = logging.getLogger(__name__)
 
 
 class OutboxRelay(BackgroundLoop):
-    """Subclass with ``source`` (the nameko service name), ``outbox`` and ``store``; rows are marked sent after the confirm."""
-    source: str
-    outbox: Outbox
+    """Publishes ``outbox`` rows as ``source``'s events (the nameko service name); a row is marked sent after the confirm."""
     batch = 100
+
+    def __init__(self, store: Store, source: str, outbox: Outbox):
+        super().__init__(store)
+        self.source, self.outbox = source, outbox
 
     def setup(self):
         self.owner = f"{self.source}-{uuid.uuid4().hex[:12]}"

@@ -7,11 +7,11 @@ import pytest
 
 from contracts.errors import CustodyRefusal
 from custody import domain
-from custody.settings import DueRule
+from custody.settings import parse_due_rule
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 POLICY = domain.Policy(training_valid_days=365, max_items=3, tz=TOKYO,
-                       due_rules={"laptop": DueRule.parse("end-of-day 18:00"), "usb_storage": DueRule.parse("4h")})
+                       due_rules={"laptop": parse_due_rule("end-of-day 18:00"), "usb_storage": parse_due_rule("4h")})
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=timezone.utc)  # 10:00 in Tokyo
 
 
@@ -108,4 +108,4 @@ def test_return_of_overdue_or_lost_asset_is_a_recovery():
 @pytest.mark.parametrize("text", ["4x", "end of day", "end-of-day 25:00", "", "-3h"])
 def test_bad_due_rule_is_rejected_with_the_accepted_forms(text):
     with pytest.raises(ValueError, match="end-of-day 18:00"):
-        DueRule.parse(text)
+        parse_due_rule(text)
