@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from contracts.answers import Asset
 from contracts.errors import IncidentRefusal
 from incident.handlers import opening
 from incident.models import Incident
@@ -31,10 +32,10 @@ def test_the_list_shows_open_incidents_before_closed_ones_nearest_deadline_first
 class Ledger:
     """custody's get_asset as the use case sees it, remembering what it was asked."""
 
-    def __init__(self, answer: dict | None = None):
+    def __init__(self, answer: Asset | None = None):
         self.answer, self.asked = answer, []
 
-    def __call__(self, tag: str) -> dict | None:
+    def __call__(self, tag: str) -> Asset | None:
         self.asked.append(tag)
         return self.answer
 

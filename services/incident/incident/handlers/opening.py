@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 
 from contracts import events as ev
 from contracts import words as said
+from contracts.answers import Asset
 from incident import domain, outbox, queries, schemas, views
 from incident.handlers.common import note, recompute, updated
 from incident.models import Incident
 from incident.roles import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
-LedgerLookup = Callable[[str], dict | None]  # custody's get_asset(tag), or None (see incident.ledger)
+LedgerLookup = Callable[[str], Asset | None]  # custody's get_asset(tag), or None (see incident.ledger)
 
 
 def _new_incident(session: Session, prefix: str, now: datetime, origin: str, **fields) -> Incident:
@@ -77,9 +78,9 @@ def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: da
                                key_stored_separately=form.key_stored_separately)
     ledger = lookup(form.asset_tag) if form.asset_tag else None
     if ledger:
-        asset = ev.AssetFeatures.model_validate({k: ledger[k] for k in ev.AssetFeatures.model_fields}).model_dump()
-        inventory = domain.with_reported(ev.DataInventory.model_validate(ledger["data_inventory"]), inventory)
-        protection = ev.Protection.model_validate(ledger["protection"])
+        asset = ledger.features().model_dump()
+        inventory = domain.with_reported(ledger.data_inventory, inventory)
+        protection = ledger.protection
     holder = {"employee_number": form.holder_number, "name": form.holder_name, "email": form.holder_email} \
         if form.holder_number and form.holder_name and form.holder_email else None
     label, kind = asset["tag"] or form.model_number or form.description[:30], asset["kind"]
