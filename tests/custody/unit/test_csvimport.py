@@ -207,3 +207,27 @@ def test_bad_employee_rows_are_all_reported(tmp_path):
     ]
     assert errors[0].problem == "not a valid employee number: 'boss 1'"
     assert errors[-1].problem == "'E001' already appears on line 2"
+
+
+def documented_columns(title: str) -> tuple[list[str], set[str]]:
+    """The columns docs/operations.md lists under a title, in order, and those it marks required."""
+    text = (Path(__file__).parents[3] / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text.split(f"{title}\n", 1)[1].strip().split("\n\n", 1)[0]
+    names, needed = [], set()
+    for bullet in section.split("\n- "):
+        named = bullet.removeprefix("- ").split(": ", 1)[0]  # what follows the colon explains the column
+        for part in named.split(", "):
+            name = part.split("`")[1]
+            names.append(name)
+            if "(required)" in part:
+                needed.add(name)
+    return names, needed
+
+
+@pytest.mark.parametrize("title, schema", [("Asset columns (our format):", "AssetInput"),
+                                           ("Employee columns:", "EmployeeInput")])
+def test_the_documented_columns_are_the_ones_the_importer_reads(title, schema):
+    from custody import schemas
+    from custody.csvimport.reader import required
+    model = getattr(schemas, schema)
+    assert documented_columns(title) == (list(model.model_fields), set(required(model)))
