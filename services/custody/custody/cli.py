@@ -1,7 +1,6 @@
 """``custody``: the ledger's command line (migrations, import, labels, audit, cards, demo data)."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from contracts.errors import CustodyRefusal
 from contracts.labels import make_payload
 from custody import audit, importer, migrate, settings
 from custody.csvimport import ImportFileError
-from servicekit.cli import ask
+from servicekit.cli import ServiceCli
 from servicekit.db import make_engine
 from servicekit.clock import utcnow
 from custody.models import Asset
@@ -25,13 +24,6 @@ def _config(args) -> dict:
 
 def _session(args) -> Session:
     return Session(make_engine(_config(args)["CUSTODY"]["db_url"]), expire_on_commit=False)
-
-
-def cmd_db_upgrade(args) -> int:
-    url = _config(args)["CUSTODY"]["db_url"]
-    migrate.upgrade(url)
-    print("database schema is up to date / データベースは最新です")
-    return 0
 
 
 def _progress(done: int, total: int) -> None:
@@ -123,39 +115,26 @@ def cmd_kiosk_register(args) -> int:
     return 0
 
 
-def cmd_health(args) -> int:
-    """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
-    return ask(_config(args)["AMQP_URI"], "custody", "health", timeout=5)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="custody", description=__doc__)
-    parser.add_argument("--config", default=os.environ.get("CUSTODY_CONFIG", settings.CONFIG_PATH))
-    sub = parser.add_subparsers(required=True)
-    sub.add_parser("db-upgrade", help="create or migrate the schema").set_defaults(run=cmd_db_upgrade)
-    imp = sub.add_parser("import", help="import assets or employees from CSV (all or nothing)")
+    cli = ServiceCli("custody", __doc__, settings.CONFIG_PATH,
+                     upgrade=lambda config: migrate.upgrade(config["CUSTODY"]["db_url"]))
+    imp = cli.command("import", cmd_import, "import assets or employees from CSV (all or nothing)")
     imp.add_argument("what", choices=("assets", "employees"))
     imp.add_argument("file", type=Path)
     imp.add_argument("--actor", default="csv-import")
-    imp.set_defaults(run=cmd_import)
-    lab = sub.add_parser("labels", help="print QR labels (PNG, PDF or SVG by the file's suffix)")
+    lab = cli.command("labels", cmd_labels, "print QR labels (PNG, PDF or SVG by the file's suffix)")
     lab.add_argument("out", type=Path)
     lab.add_argument("--tag", action="append", help="only these tags (repeat); default: all in service")
     lab.add_argument("--columns", type=int, default=4)
-    lab.set_defaults(run=cmd_labels)
-    sub.add_parser("audit-verify", help="verify the audit log's hash chain").set_defaults(run=cmd_audit_verify)
-    bind = sub.add_parser("bind-card", help="bind a card: UID (hex) on stdin, CUSTODY_CARD_KEY in the environment")
+    cli.command("audit-verify", cmd_audit_verify, "verify the audit log's hash chain")
+    bind = cli.command("bind-card", cmd_bind_card, "bind a card: UID (hex) on stdin, CUSTODY_CARD_KEY in the environment")
     bind.add_argument("employee_number")
     bind.add_argument("--actor", default="cli")
-    bind.set_defaults(run=cmd_bind_card)
-    kio = sub.add_parser("kiosk-register", help="register or re-key a kiosk; prints its secret once")
+    kio = cli.command("kiosk-register", cmd_kiosk_register, "register or re-key a kiosk; prints its secret once")
     kio.add_argument("kiosk_id")
     kio.add_argument("--name", default="")
     kio.add_argument("--actor", default="cli")
-    kio.set_defaults(run=cmd_kiosk_register)
-    sub.add_parser("health", help="ask the running service for its health figures").set_defaults(run=cmd_health)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return cli.main(argv)
 
 
 if __name__ == "__main__":

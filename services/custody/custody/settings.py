@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import servicekit.config
-from pydantic import BaseModel, ConfigDict, Field, InstanceOf, SecretStr, field_validator
+from pydantic import Field, InstanceOf, SecretStr, field_validator
 
 from custody.domain import DueRule, Policy
 
@@ -28,18 +28,13 @@ def parse_due_rule(text: str) -> DueRule:
     raise ValueError(f"due rule {text!r}: use e.g. '4h', '90m', '2d' or 'end-of-day 18:00'")
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    db_url: str
+class Settings(servicekit.config.ServiceSettings):
     label_secret: SecretStr = Field(min_length=16)  # SecretStr: never printed in a repr or log
     timezone: str = "Asia/Tokyo"
     training_valid_days: int = Field(default=365, gt=0)
     max_items: int = Field(default=3, gt=0)
     due: dict[str, InstanceOf[DueRule]]
     sweep_max_interval: float = Field(default=1.0, gt=0)
-    outbox_poll_interval: float = Field(default=1.0, gt=0)
-    outbox_lease_seconds: float = Field(default=10, gt=0)
-    outbox_paused: bool = False
 
     @field_validator("due", mode="before")
     @classmethod

@@ -1,7 +1,6 @@
 """``incident``: the incident service's command line (migrations, console users, PPC draft)."""
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
 import sys
@@ -12,7 +11,7 @@ from contracts.errors import IncidentRefusal
 from incident import migrate, ppc, settings
 from incident.handlers import common
 from incident.roles import ROLES
-from servicekit.cli import ask
+from servicekit.cli import ServiceCli
 from servicekit.config import load_config
 from servicekit.db import make_engine
 
@@ -23,12 +22,6 @@ def _settings(args) -> settings.Settings:
 
 def _session(args) -> Session:
     return Session(make_engine(_settings(args).db_url), expire_on_commit=False)
-
-
-def cmd_db_upgrade(args) -> int:
-    migrate.upgrade(_settings(args).db_url)
-    print("database schema is up to date / データベースは最新です")
-    return 0
 
 
 def cmd_user_add(args) -> int:
@@ -55,28 +48,17 @@ def cmd_ppc_report(args) -> int:
     return 0
 
 
-def cmd_health(args) -> int:
-    """Ask the running service over RabbitMQ; exit 1 if it does not answer (docker health check)."""
-    return ask(load_config(args.config)["AMQP_URI"], "incident", "health", timeout=5)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="incident", description="incident service tools")
-    parser.add_argument("--config", default=os.environ.get("INCIDENT_CONFIG", str(settings.CONFIG_PATH)))
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("db-upgrade", help="apply the database migrations").set_defaults(run=cmd_db_upgrade)
-    user = sub.add_parser("user-add", help="add a console user")
+    cli = ServiceCli("incident", __doc__, settings.CONFIG_PATH,
+                     upgrade=lambda config: migrate.upgrade(settings.from_config(config).db_url))
+    user = cli.command("user-add", cmd_user_add, "add a console user")
     user.add_argument("username")
     user.add_argument("--name", default="")
     user.add_argument("--role", choices=ROLES, required=True)
-    user.set_defaults(run=cmd_user_add)
-    report = sub.add_parser("ppc-report", help="print the PPC report draft of an incident")
+    report = cli.command("ppc-report", cmd_ppc_report, "print the PPC report draft of an incident")
     report.add_argument("incident", help="reference (INC-2026-0001) or id")
     report.add_argument("--html", action="store_true")
-    report.set_defaults(run=cmd_ppc_report)
-    sub.add_parser("health", help="ask the running service whether it answers").set_defaults(run=cmd_health)
-    args = parser.parse_args(argv)
-    return args.run(args)
+    return cli.main(argv)
 
 
 if __name__ == "__main__":

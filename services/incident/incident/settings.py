@@ -4,24 +4,19 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 import servicekit.config
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    db_url: str
+class Settings(servicekit.config.ServiceSettings):
     timezone: str = "Asia/Tokyo"
     reference_prefix: str = Field(default="INC", pattern=r"^[A-Z]{2,6}$")
     # reminders go out this many hours before each open deadline (each once), then once when it is missed
     reminder_lead_hours: tuple[float, ...] = (48.0, 24.0, 4.0)
     reminder_interval: float = Field(default=30.0, gt=0)
-    outbox_poll_interval: float = Field(default=1.0, gt=0)
-    outbox_lease_seconds: float = Field(default=10, gt=0)
-    outbox_paused: bool = False
 
     @field_validator("reminder_lead_hours", mode="before")
     @classmethod

@@ -30,9 +30,7 @@ class Smtp(BaseModel):
         return value
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    db_url: str
+class Settings(servicekit.config.ServiceSettings):
     smtp: Smtp = Smtp()
     sender_name: str = "機器管理システム"
     sender_address: str = "custody@example.co.jp"
@@ -50,9 +48,6 @@ class Settings(BaseModel):
     sender_concurrency: int = Field(default=4, gt=0, le=32)  # SMTP transactions in flight per replica
     sender_poll_interval: float = Field(default=1.0, gt=0)
     dead_letter_queue: str = "notify.dead-letter"
-    outbox_poll_interval: float = Field(default=1.0, gt=0)
-    outbox_lease_seconds: float = Field(default=10, gt=0)
-    outbox_paused: bool = False
 
     @field_validator("security_team", "privacy_officer", mode="before")
     @classmethod

@@ -4,7 +4,16 @@ from __future__ import annotations
 import os
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ServiceSettings(BaseModel):
+    """What servicekit's providers read from every service's settings: its database and the outbox relay's knobs."""
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    db_url: str
+    outbox_poll_interval: float = Field(default=1.0, gt=0)  # when not woken by a commit, seconds
+    outbox_lease_seconds: float = Field(default=10, gt=0)  # before another relay may take unsent rows
+    outbox_paused: bool = False  # hold events in the outbox (broker maintenance)
 
 
 def load_config(path: str | os.PathLike) -> dict:
