@@ -138,9 +138,11 @@ def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id:
             kiosk_id=kiosk_id, was_overdue=record.overdue_at is not None))
     if recovered:
         audit.append(session, now, actor, "asset_recovered", "asset", asset.tag, {"kiosk_id": kiosk_id})
+        holder = record.employee if record else None
         outbox.add(session, events.AssetRecovered.new(
             occurred_at=now, tag=asset.tag, custody_id=record.id if record else None, recovered_at=now,
-            returned_by=views.person(returner), kiosk_id=kiosk_id))
+            returned_by=views.person(returner), kiosk_id=kiosk_id, holder=views.person(holder),
+            manager=views.person(holder.manager if holder else None)))
     session.commit()
     answer = views.custody_dict(record) if record is not None else {"custody_id": None, "tag": asset.tag}
     return answer | {"recovered": recovered, "asset": views.asset_dict(asset), "replayed": False}

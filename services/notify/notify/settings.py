@@ -4,9 +4,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import servicekit.config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from contracts.desk import Desk
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 
@@ -34,14 +38,18 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     db_url: str
     smtp: Smtp = Smtp()
+    # who people are told to call, and where the console is: no default could be true, so both are required
+    desk: Desk
+    console_base_url: str
+    timezone: str = "Asia/Tokyo"  # staff's zone: every time in an e-mail is shown in it, with its name
     sender_name: str = "機器管理システム"
+    sender_name_en: str = "Equipment custody system"
     sender_address: str = "custody@example.co.jp"
     message_id_domain: str = "notify.custody.invalid"
     # teams are lists of addresses; an environment variable gives them comma-separated
     security_team: tuple[str, ...] = ()
     privacy_officer: tuple[str, ...] = ()
     staff_language: Literal["ja", "en"] = "ja"
-    security_contact: str = "セキュリティチーム / security team"
     rate_per_second: float = Field(default=20, ge=0)  # 0: no limit
     max_attempts: int = Field(default=8, gt=0)
     retry_base_seconds: float = Field(default=30, gt=0)
@@ -61,9 +69,29 @@ class Settings(BaseModel):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return tuple(value or ())
 
-    @property
-    def sender(self) -> tuple[str, str]:
-        return self.sender_name, self.sender_address
+    @field_validator("console_base_url", mode="before")
+    @classmethod
+    def _console(cls, value):
+        url = str(value or "").strip().rstrip("/")
+        if not url:
+            raise ValueError("NOTIFY_CONSOLE_BASE_URL is not set: the incident console's address, linked from every "
+                             "e-mail, e.g. https://incidents.example.co.jp / NOTIFY_CONSOLE_BASE_URL を設定してください")
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise ValueError(f"NOTIFY_CONSOLE_BASE_URL must be an http(s) address, not {url!r}")
+        return url
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"NOTIFY_TIMEZONE {value!r} is not a time zone name such as Asia/Tokyo") from None
+        return value
+
+    def sender(self, lang: str) -> tuple[str, str]:
+        """From: the sender's name in the e-mail's language."""
+        return (self.sender_name_en if lang == "en" else self.sender_name), self.sender_address
 
 
 def from_config(config: dict) -> Settings:
