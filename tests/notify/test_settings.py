@@ -41,7 +41,7 @@ def test_the_desk_is_read_from_the_same_variables_everywhere():
 
 @pytest.mark.parametrize(("field", "value", "says"), [
     ("console_base_url", "incidents.example.co.jp", "must be an http(s) address"),
-    ("timezone", "Tokyo", "is not a time zone name"),
+    ("timezone", "Tokyo", "unknown time zone 'Tokyo'"),
 ])
 def test_a_wrong_console_address_or_zone_is_refused_with_its_variable(field, value, says):
     base = {"db_url": "sqlite://", "desk": DESK, "console_base_url": "https://incidents.example.co.jp"}
