@@ -40,6 +40,14 @@ export NOTIFY_SMTP_HOST="${NOTIFY_SMTP_HOST:-127.0.0.1}" NOTIFY_SMTP_PORT="${NOT
 export INCIDENT_DB_URL="${INCIDENT_DB_URL:-sqlite:///var/incident.db}"
 export NOTIFY_SECURITY_TEAM="${NOTIFY_SECURITY_TEAM:-security@example.co.jp}"
 export NOTIFY_PRIVACY_OFFICER="${NOTIFY_PRIVACY_OFFICER:-privacy@example.co.jp}"
+# the one desk every e-mail and refusal points people to, and the console the e-mails link to (demo values)
+export SECURITY_DESK_NAME_JA="${SECURITY_DESK_NAME_JA:-情報セキュリティ窓口}"
+export SECURITY_DESK_NAME_EN="${SECURITY_DESK_NAME_EN:-the information security desk}"
+export SECURITY_DESK_PHONE="${SECURITY_DESK_PHONE:-03-1234-5678}"
+export SECURITY_DESK_EMAIL="${SECURITY_DESK_EMAIL:-security-desk@example.co.jp}"
+export SECURITY_DESK_LOCATION_JA="${SECURITY_DESK_LOCATION_JA:-本社3階 総務部の隣（機器キャビネット 3F-A の前）}"
+export SECURITY_DESK_LOCATION_EN="${SECURITY_DESK_LOCATION_EN:-head office, 3rd floor, next to General Affairs (by cabinet 3F-A)}"
+export NOTIFY_CONSOLE_BASE_URL="${NOTIFY_CONSOLE_BASE_URL:-http://127.0.0.1:8090}"
 .venv/bin/incident db-upgrade
 .venv/bin/notify db-upgrade
 if [ ! -f var/console-admin.txt ]; then  # the first console user; the password is kept in a file only root can read

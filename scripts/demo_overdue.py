@@ -38,7 +38,7 @@ def main() -> int:
     with ClusterRpcProxy(config, timeout=10) as rpc:
         due = datetime.now(timezone.utc) + timedelta(seconds=3)
         try:
-            out = rpc.custody.checkout(**kiosk, card_hash=sato, tag="LT-0002", due_at=due.isoformat(), purpose="demo")
+            out = rpc.custody.checkout(**kiosk, card_hash=sato, tag="LT-0002", due_at=due.isoformat())
         except CustodyRefusal as refusal:
             print(refusal.message("ja"), "/", refusal.message("en"), file=sys.stderr)
             return 1
@@ -55,7 +55,8 @@ def main() -> int:
         print(f"incident {incident['reference']} opened {time.monotonic() - started:.1f} s after checkout "
               f"(due + sweep): {incident['title']}")
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and len(mailbox.Maildir(mail_dir)) < before + 3:
+    # the holder at once; the manager, the privacy officer and the security team once the incident is open
+    while time.monotonic() < deadline and len(mailbox.Maildir(mail_dir)) < before + 4:
         time.sleep(0.5)
     messages = list(mailbox.Maildir(mail_dir))[before:]
     print(f"{len(messages)} new e-mail(s) in var/mail:")

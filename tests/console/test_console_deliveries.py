@@ -12,13 +12,14 @@ if patcher.is_monkey_patched("socket"):
 
 from nameko.standalone.events import event_dispatcher
 
-from contracts.events import PossibleLossDetected
+from contracts.events import IncidentOpened, PossibleLossDetected
 from contracts.examples import EXAMPLES
 from tests.console.stack import ConsoleServer, http_login, seed
 from tests.notify.conftest import notify_db_template, notify_db_url, smtp, smtp_sink_process  # noqa: F401
 from tests.notify.processes import NotifyProcess
 
 LOSS = next(e for e in EXAMPLES if isinstance(e, PossibleLossDetected))
+OPENED = next(e for e in EXAMPLES if isinstance(e, IncidentOpened))
 
 
 @pytest.fixture
@@ -38,7 +39,9 @@ def console_with_notify(incident_db_url, rabbit_config):
 
 
 def test_the_console_shows_what_notify_delivered(notify, smtp, console_with_notify, rabbit_config):  # noqa: F811
-    event_dispatcher({"AMQP_URI": rabbit_config["AMQP_URI"]})("custody", "possible_loss_detected", LOSS.to_wire())
+    dispatch = event_dispatcher({"AMQP_URI": rabbit_config["AMQP_URI"]})
+    dispatch("custody", "possible_loss_detected", LOSS.to_wire())  # the holder
+    dispatch("incident", "incident_opened", OPENED.to_wire())  # the manager and the security team
     deadline = time.monotonic() + 20
     while len(smtp.received()) < 3 and time.monotonic() < deadline:
         time.sleep(0.2)

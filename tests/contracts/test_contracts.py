@@ -6,6 +6,7 @@ import pytest
 from pydantic import BaseModel, Field, ValidationError
 
 from contracts.cards import card_hash, is_card_hash
+from contracts.desk import Desk
 from contracts.errors import LANGUAGES, MESSAGES, CustodyRefusal, invalid_input, render
 from contracts.labels import problem_params
 from contracts import words
@@ -114,3 +115,46 @@ def test_a_validation_problem_names_the_field_in_english_and_in_japanese(data, f
     assert refusal.params["field"] == field
     assert refusal.message("ja") == f"入力が正しくありません：{field}（{japanese}）"
     assert refusal.message("en").startswith(f"Invalid input: {field} (") and japanese not in refusal.message("en")
+
+
+DESK = Desk(name_ja="情報セキュリティ窓口", name_en="the information security desk", phone="03-1234-5678",
+            email="security-desk@example.co.jp", location_ja="本社3階", location_en="head office, 3rd floor")
+SENDS_TO_A_DESK = ("card_unknown", "employee_inactive", "asset_lost", "label_invalid", "kiosk_unknown")
+
+
+@pytest.mark.parametrize("code", SENDS_TO_A_DESK)
+def test_a_refusal_that_sends_someone_to_a_desk_names_the_one_configured_desk(code):
+    params = {"employee_name": "佐藤 花子", "tag": "LT-0001", "problem": "malformed tag"}
+    for lang in LANGUAGES:
+        assert DESK.reference(lang) in CustodyRefusal(code, params).message(lang, DESK)
+        assert DESK.reference(lang) in CustodyRefusal(code, params).to_dict(DESK)["message"][lang]
+    assert "情報セキュリティ窓口（03-1234-5678）にカードの登録を依頼してください" in render("card_unknown", {}, "ja", DESK)
+
+
+def test_no_refusal_names_a_desk_of_its_own():
+    for code, texts in MESSAGES.items():
+        for other in ("管理部門", "情報セキュリティ担当", "情報システム担当", "administration desk", "information-security team"):
+            assert other not in texts["ja"] + texts["en"], code
+    assert {code for code, texts in MESSAGES.items() if "{desk}" in texts["ja"]} == set(SENDS_TO_A_DESK)
+
+
+def test_a_refusal_rendered_without_a_desk_uses_neutral_words_not_a_placeholder():
+    assert CustodyRefusal("card_unknown").message("ja") == \
+        "このカードは登録されていません。情報セキュリティ窓口にカードの登録を依頼してください。"
+    assert CustodyRefusal("kiosk_unknown").message("en").endswith("Please contact the security desk.")
+
+
+@pytest.mark.parametrize("ledger, ja, en", [("black", "黒", "black"), ("Silver", "シルバー", "silver"), ("gray", "グレー", "grey"),
+                                            ("Space  Grey", "スペースグレイ", "space grey"), ("白", "白", "white"),
+                                            ("matte black with a sticker", "matte black with a sticker", "matte black with a sticker")])
+def test_a_common_colour_word_is_said_in_the_readers_language_other_text_as_written(ledger, ja, en):
+    assert (words.colour(ledger, "ja"), words.colour(ledger, "en")) == (ja, en)
+
+
+def test_an_asset_recovered_written_before_holder_and_manager_were_added_still_parses():
+    from contracts.events import AssetRecovered
+    from contracts.examples import EXAMPLES
+    body = next(e for e in EXAMPLES if isinstance(e, AssetRecovered)).to_wire()
+    old = {k: v for k, v in body.items() if k not in ("holder", "manager")}
+    parsed = parse_event("asset_recovered", old)
+    assert (parsed.holder, parsed.manager, parsed.version) == (None, None, 1)

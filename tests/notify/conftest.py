@@ -19,10 +19,13 @@ from kombu import Connection, Exchange, Queue
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ServiceRpcProxy
 
+from contracts.desk import from_environ
 from notify import migrate
 from notify.models import Base
 from notify.service import NotifyService
+from notify.settings import Settings
 from tests.conftest import migrated_database
+from tests.notify.processes import CONSOLE_URL, DESK_ENV
 
 SINK = Path(__file__).with_name("smtp_sink.py")
 
@@ -107,7 +110,13 @@ def smtp(smtp_sink_process) -> SmtpSink:
 notify_db_template, notify_db_url = migrated_database("notify", migrate.upgrade, Base.metadata, "notify_db_url")
 SECURITY_TEAM = ("security@example.co.jp",)
 PRIVACY_OFFICER = ("privacy@example.co.jp",)
-SECURITY_CONTACT = "セキュリティチーム 03-1234-5678 / security@example.co.jp"
+DESK = from_environ(DESK_ENV)
+
+
+def plain_settings(**overrides) -> Settings:
+    """The tests' settings without a database or SMTP server, for planning and rendering alone."""
+    return Settings(**{"db_url": "sqlite://", "desk": DESK, "console_base_url": CONSOLE_URL,
+                       "security_team": SECURITY_TEAM, "privacy_officer": PRIVACY_OFFICER, **overrides})
 
 
 @pytest.fixture
@@ -115,7 +124,7 @@ def notify_settings(notify_db_url, smtp) -> dict:
     """Fast retries and no rate limit, so the tests wait on behaviour, not on policy."""
     return {"db_url": notify_db_url, "smtp": {"host": "127.0.0.1", "port": smtp.port, "timeout": 5},
             "security_team": list(SECURITY_TEAM), "privacy_officer": list(PRIVACY_OFFICER),
-            "security_contact": SECURITY_CONTACT, "rate_per_second": 0, "max_attempts": 3,
+            "desk": DESK.model_dump(), "console_base_url": CONSOLE_URL, "rate_per_second": 0, "max_attempts": 3,
             "retry_base_seconds": 0.05, "retry_max_seconds": 0.2, "lease_seconds": 5,
             "sender_poll_interval": 0.2, "outbox_poll_interval": 0.2}
 

@@ -95,8 +95,9 @@ def test_unparseable_event_goes_to_the_dead_letter_queue_and_the_next_one_is_sen
     assert parked.headers["x-event-type"] == "incident_opened" and parked.headers["x-source-service"] == "incident"
     assert "incident" in parked.headers["x-reason"] and parked.headers["x-event-id"] == OPENED.event_id
     assert json.loads(parked.body) == body
-    mail = wait_until(lambda: len(smtp.received()) == 2 and smtp.received(), what="the valid event's mail")
-    assert {env["rcpt_tos"][0] for env, _ in mail} == {"privacy@example.co.jp", "security@example.co.jp"}
+    mail = wait_until(lambda: len(smtp.received()) == 3 and smtp.received(), what="the valid event's mail")
+    assert {env["rcpt_tos"][0] for env, _ in mail} == {"tanaka@example.co.jp", "privacy@example.co.jp",
+                                                        "security@example.co.jp"}
 
 
 def test_unrenderable_notice_goes_to_the_dead_letter_queue_naming_the_variable(smtp, start_notify, publish,

@@ -1,25 +1,30 @@
-"""Possible-loss e-mails rendered in Japanese and English and sent to a real SMTP server."""
+"""The first e-mails of a loss (the holder's, the manager's) rendered in Japanese and English and sent to a real
+SMTP server; what a rendering or sending problem looks like."""
 from __future__ import annotations
 
 import dataclasses
 import socket
 
 import pytest
-from contracts.events import PossibleLossDetected
+from contracts import events as ev
 from contracts.examples import EXAMPLES
+from notify import context
 from notify.exceptions import InvalidHeader, RenderError
 from notify.mailer import Mailer, build_message
-from notify.render import render, variables_for_possible_loss
+from notify.render import render
 
-EVENT = next(e for e in EXAMPLES if isinstance(e, PossibleLossDetected))
-SECURITY = "セキュリティチーム 03-1234-5678 / security@example.co.jp"
+from tests.notify.conftest import DESK, plain_settings
+
+EVENT = next(e for e in EXAMPLES if isinstance(e, ev.PossibleLossDetected))
+OPENED = next(e for e in EXAMPLES if isinstance(e, ev.IncidentOpened))
 SENDER = ("機器管理システム", "custody@example.co.jp")
 HOLDER = (EVENT.holder.name, EVENT.holder.email)
 MANAGER = (EVENT.manager.name, EVENT.manager.email)
+LINK = "https://incidents.example.co.jp/incidents/INC-2026-0007"
 
 
 def variables() -> dict:
-    return variables_for_possible_loss(EVENT, security_contact=SECURITY)
+    return context.possible_loss(EVENT, plain_settings())
 
 
 def send(smtp, message):
@@ -27,24 +32,32 @@ def send(smtp, message):
 
 
 CASES = {
-    ("possible_loss_holder", "ja"): (HOLDER, "【至急】ノートPC LT-0001 の返却期限（11月30日 18:00）を過ぎています",
-                                     ["VJPK11C12N", "11月30日 18:00", "11月30日 10:00", "キオスク", SECURITY]),
-    ("possible_loss_holder", "en"): (HOLDER, "[Urgent] Laptop LT-0001 was due back at 30 Nov 18:00",
-                                     ["VJPK11C12N", "30 Nov 18:00", "30 Nov 10:00", "kiosk", SECURITY]),
-    ("possible_loss_manager", "ja"): (MANAGER,
-                                      "【紛失の可能性】ノートPC LT-0001（佐藤 花子）が返却期限 11月30日 18:00 を過ぎています",
-                                      ["VJPK11C12N", "SN-778812", "silver", "11月30日 18:00", "氏名、メールアドレス、電話番号",
-                                       "約1,200人", "EU在住者のデータ", "ディスク全体の暗号化", "kiosk-3F", "佐藤 花子"]),
-    ("possible_loss_manager", "en"): (MANAGER, "[Possible loss] Laptop LT-0001 (佐藤 花子) was due back at 30 Nov 18:00",
-                                      ["VJPK11C12N", "SN-778812", "silver", "30 Nov 18:00", "name, e-mail address, phone number",
-                                       "about 1,200", "EU data subjects", "full-disk encryption", "kiosk-3F", "佐藤 花子"]),
+    ("possible_loss_holder", "ja"): (HOLDER, variables, "【至急】ノートPC LT-0001 の返却期限（11月30日(月) 18:00 JST）を過ぎています",
+                                     ["VJPK11C12N", "11月30日(月) 18:00 JST", "11月30日(月) 10:00 JST", "キャビネット 3F-A のキオスク",
+                                      "情報セキュリティ窓口（03-1234-5678）", DESK.email, DESK.location_ja]),
+    ("possible_loss_holder", "en"): (HOLDER, variables, "[Urgent] Laptop LT-0001 was due back at Mon 30 Nov 18:00 JST",
+                                     ["VJPK11C12N", "Mon 30 Nov 18:00 JST", "Mon 30 Nov 10:00 JST", "kiosk of cabinet 3F-A",
+                                      "Call the information security desk now on 03-1234-5678", DESK.email, DESK.location_en]),
+    ("incident_opened_manager", "ja"): (
+        MANAGER, lambda: context.incident(OPENED, plain_settings()),
+        "【要対応】佐藤 花子さんのノートPC LT-0001 が返却されていません（INC-2026-0007）",
+        ["田中 一郎 様", "INC-2026-0007", "今すぐ佐藤 花子さんに連絡し", "キャビネット 3F-A のキオスク", "SN-778812", "シルバー",
+         "氏名、メールアドレス、電話番号", "約1,200人", "ディスク全体の暗号化", "情報セキュリティ窓口（03-1234-5678）",
+         "個人情報保護委員会への速報 12月3日(木) 18:00 JST（目安）", LINK]),
+    ("incident_opened_manager", "en"): (
+        MANAGER, lambda: context.incident(OPENED, plain_settings()),
+        "[Action needed] Laptop LT-0001 held by 佐藤 花子 was not returned (INC-2026-0007)",
+        ["Dear 田中 一郎,", "INC-2026-0007", "Contact 佐藤 花子 now", "kiosk of cabinet 3F-A", "SN-778812", "silver",
+         "name, e-mail address, phone number", "about 1,200", "full-disk encryption",
+         "the information security desk on 03-1234-5678",
+         "Preliminary report to the PPC, Thu 3 Dec 18:00 JST (target)", LINK]),
 }
 
 
 @pytest.mark.parametrize(("template", "lang"), list(CASES))
-def test_possible_loss_mail_arrives_decoded_with_japanese_names(smtp, template, lang):
-    to, subject, must_contain = CASES[(template, lang)]
-    rendered = render(template, lang, variables())
+def test_first_mails_of_a_loss_arrive_decoded_with_what_to_do_and_whom_to_call(smtp, template, lang):
+    to, chosen, subject, must_contain = CASES[(template, lang)]
+    rendered = render(template, lang, chosen())
     result = send(smtp, build_message(SENDER, to, rendered, f"{template}.{lang}.6@custody.example.co.jp"))
 
     assert (result.accepted, result.permanent, result.code) == (True, False, 250)
@@ -63,17 +76,36 @@ def test_possible_loss_mail_arrives_decoded_with_japanese_names(smtp, template, 
     for expected in must_contain:
         assert expected in text, expected
         assert expected in html, expected
+    assert "kiosk-3F" not in text and "possible_loss" not in text  # internal ids and codes stay out
 
 
 def test_a_usb_stick_is_named_as_everywhere_else_and_keeps_its_capitals_in_an_english_subject():
-    usb = EVENT.model_copy(update={"asset": EVENT.asset.model_copy(update={"kind": "usb_storage", "tag": "UM-0003"}),
-                                   "data_inventory": EVENT.data_inventory.model_copy(
-                                       update={"categories": ("my_number", "health")})})
-    chosen = variables_for_possible_loss(usb, security_contact=SECURITY)
-    assert render("possible_loss_holder", "en", chosen).subject.startswith("[Urgent] USB stick UM-0003 was due back")
-    manager = render("possible_loss_manager", "ja", chosen)
+    usb = EVENT.model_copy(update={"asset": EVENT.asset.model_copy(update={"kind": "usb_storage", "tag": "UM-0003"})})
+    assert render("possible_loss_holder", "en", context.possible_loss(usb, plain_settings())).subject.startswith(
+        "[Urgent] USB stick UM-0003 was due back")
+    opened = OPENED.model_copy(update={
+        "incident": OPENED.incident.model_copy(update={"asset": usb.asset}),
+        "data_inventory": OPENED.data_inventory.model_copy(update={"categories": ("my_number", "health")})})
+    manager = render("incident_opened_manager", "ja", context.incident(opened, plain_settings()))
     assert "USBメモリ UM-0003" in manager.subject
     assert "個人番号（マイナンバー）、健康・病歴情報（要配慮個人情報）" in manager.text
+
+
+@pytest.mark.parametrize(("colour", "ja", "en"), [("black", "黒", "black"), ("Silver", "シルバー", "silver"),
+                                                  ("グレー", "グレー", "grey"), ("matte black, sticker on lid",) * 3])
+def test_a_common_colour_is_said_in_the_readers_language_and_other_text_as_written(colour, ja, en):
+    opened = OPENED.model_copy(update={"incident": OPENED.incident.model_copy(update={
+        "asset": OPENED.incident.asset.model_copy(update={"colour": colour})})})
+    chosen = context.incident(opened, plain_settings())
+    assert f"色: {ja}\n" in render("incident_opened_manager", "ja", chosen).text
+    assert f"Colour: {en}\n" in render("incident_opened_manager", "en", chosen).text
+
+
+def test_times_are_shown_in_the_configured_zone_with_its_name():
+    berlin = render("possible_loss_holder", "en", variables(), zone="Europe/Berlin")
+    assert berlin.subject == "[Urgent] Laptop LT-0001 was due back at Mon 30 Nov 10:00 CET"  # 09:00 UTC
+    assert "JST" not in berlin.text
+    assert "11月30日(月) 10:00 CET" in render("possible_loss_holder", "ja", variables(), zone="Europe/Berlin").text
 
 
 def test_unknown_language_falls_back_to_japanese():
@@ -83,7 +115,7 @@ def test_unknown_language_falls_back_to_japanese():
 def test_html_part_escapes_variables_and_text_part_keeps_them():
     v = variables()
     v["asset"] = {**v["asset"], "model_number": "<script>alert(1)</script>"}
-    rendered = render("possible_loss_manager", "en", v)
+    rendered = render("possible_loss_holder", "en", v)
     assert "<script>" not in rendered.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
     assert "<script>alert(1)</script>" in rendered.text  # plain text is not HTML: escaping would garble it
@@ -162,19 +194,19 @@ def test_server_that_never_answers_is_a_temporary_failure():
 
 def test_missing_variable_raises_render_error_naming_it():
     v = variables()
-    del v["security_contact"]
+    del v["desk"]
     with pytest.raises(RenderError) as caught:
         render("possible_loss_holder", "en", v)
-    assert (caught.value.template, caught.value.variable) == ("possible_loss_holder", "security_contact")
-    assert "security_contact" in str(caught.value)
+    assert (caught.value.template, caught.value.variable) == ("possible_loss_holder", "desk")
+    assert "desk" in str(caught.value)
 
 
 def test_missing_nested_field_raises_render_error_naming_it():
     v = variables()
-    v["asset"] = {k: val for k, val in v["asset"].items() if k != "serial_number"}
+    v["asset"] = {k: val for k, val in v["asset"].items() if k != "model_number"}
     with pytest.raises(RenderError) as caught:
-        render("possible_loss_manager", "ja", v)
-    assert caught.value.variable == "serial_number"
+        render("possible_loss_holder", "ja", v)
+    assert caught.value.variable == "model_number"
 
 
 def test_unknown_template_raises_render_error():

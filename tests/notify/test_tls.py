@@ -8,9 +8,10 @@ import trustme
 from contracts.events import PossibleLossDetected
 from contracts.examples import EXAMPLES
 from notify.mailer import Mailer, build_message
-from notify.render import render, variables_for_possible_loss
+from notify import context
+from notify.render import render
 from notify.settings import Smtp
-from tests.notify.conftest import SinkProcess
+from tests.notify.conftest import SinkProcess, plain_settings
 
 EVENT = next(e for e in EXAMPLES if isinstance(e, PossibleLossDetected))
 ACCOUNT = ("notify-relay", "s3cret-relay-pass")
@@ -37,7 +38,7 @@ def relay(request, company_ca, tmp_path_factory):
 
 
 def message():
-    rendered = render("possible_loss_holder", "en", variables_for_possible_loss(EVENT, security_contact="desk"))
+    rendered = render("possible_loss_holder", "en", context.possible_loss(EVENT, plain_settings()))
     return build_message(("機器管理システム", "custody@example.co.jp"), (EVENT.holder.name, EVENT.holder.email), rendered,
                          message_id="<tls-1@notify.test>")
 

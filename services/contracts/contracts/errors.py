@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from contracts.desk import UNNAMED, Desk
+
 MESSAGES: dict[str, dict[str, str]] = {
     "card_unknown": {
-        "ja": "このカードは登録されていません。管理部門にカードの登録を依頼してください。",
-        "en": "This card is not registered. Ask the administration desk to register it.",
+        "ja": "このカードは登録されていません。{desk}にカードの登録を依頼してください。",
+        "en": "This card is not registered. Ask {desk} to register it.",
     },
     "employee_inactive": {
-        "ja": "{employee_name}さんのアカウントは無効です。管理部門に確認してください。",
-        "en": "{employee_name}'s account is inactive. Please check with the administration desk.",
+        "ja": "{employee_name}さんのアカウントは無効です。{desk}に確認してください。",
+        "en": "{employee_name}'s account is inactive. Please check with {desk}.",
     },
     "employee_unknown": {
         "ja": "社員番号 {employee_number} は台帳にありません。",
@@ -30,8 +32,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Asset {tag} has been retired and cannot be taken out.",
     },
     "asset_lost": {
-        "ja": "備品 {tag} は紛失扱いです。見つかった場合は情報セキュリティ担当に届けてください。",
-        "en": "Asset {tag} is recorded as lost. If you have found it, bring it to the information-security team.",
+        "ja": "備品 {tag} は紛失扱いです。見つかった場合は{desk}に届けてください。",
+        "en": "Asset {tag} is recorded as lost. If you have found it, bring it to {desk}.",
     },
     "asset_already_out": {
         "ja": "備品 {tag} は {holder_name}さんが {since} から持ち出し中です。",
@@ -58,8 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You already hold {held} items (limit {max_items}). Please return one first.",
     },
     "label_invalid": {
-        "ja": "このラベルは正しくありません（{problem}）。ラベルを確認するか、管理部門に連絡してください。",
-        "en": "This label is not valid ({problem}). Please check the label or contact the administration desk.",
+        "ja": "このラベルは正しくありません（{problem}）。ラベルを確認するか、{desk}に連絡してください。",
+        "en": "This label is not valid ({problem}). Please check the label or contact {desk}.",
     },
     "due_invalid": {
         "ja": "返却予定時刻 {due_at} は指定できません（{problem}）。",
@@ -78,8 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "To take an asset out, tap your employee card first.",
     },
     "kiosk_unknown": {
-        "ja": "この端末は登録されていないか、無効です。管理部門に連絡してください。",
-        "en": "This kiosk is not registered or has been disabled. Please contact the administration desk.",
+        "ja": "この端末は登録されていないか、無効です。{desk}に連絡してください。",
+        "en": "This kiosk is not registered or has been disabled. Please contact {desk}.",
     },
     "card_in_use": {
         "ja": "このカードはすでに別の社員に登録されています。",
@@ -151,17 +153,19 @@ class Refusal(Exception):
         self.code = code
         self.params = params
 
-    def message(self, lang: str = "ja") -> str:
+    def message(self, lang: str = "ja", desk: Desk | None = None) -> str:
         """The text in a language; a parameter ``<name>_<lang>`` (``problem_ja``) stands in for ``<name>``
-        there, so a detail written in English for logs and the API still reads in Japanese on screen."""
+        there, so a detail written in English for logs and the API still reads in Japanese on screen.
+        ``{desk}`` is the configured security desk of the part showing the message (neutral words without one)."""
         templates = self.catalogue[self.code]
         lang = lang if lang in templates else "ja"
-        params = {key: self.params.get(f"{key}_{lang}", value) for key, value in self.params.items()}
+        params = {"desk": desk.reference(lang) if desk else UNNAMED[lang], **self.params}
+        params = {key: self.params.get(f"{key}_{lang}", value) for key, value in params.items()}
         return templates[lang].format_map(_Missing(params))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, desk: Desk | None = None) -> dict:
         return {"code": self.code, "params": self.params,
-                "message": {lang: self.message(lang) for lang in LANGUAGES}}
+                "message": {lang: self.message(lang, desk) for lang in LANGUAGES}}
 
     def __str__(self) -> str:
         return self.code
@@ -204,9 +208,9 @@ def invalid_input(refusal: type[Refusal], error: ValidationError, default_field:
     return refusal("invalid_input", params)
 
 
-def render(code: str, params: dict, lang: str = "ja") -> str:
+def render(code: str, params: dict, lang: str = "ja", desk: Desk | None = None) -> str:
     """The custody message for a code in a language (Japanese if the language is unknown)."""
-    return CustodyRefusal(code, params).message(lang)
+    return CustodyRefusal(code, params).message(lang, desk)
 
 
 class _Missing(dict):

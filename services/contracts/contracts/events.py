@@ -152,6 +152,9 @@ class AssetRecovered(Event):
     recovered_at: datetime
     returned_by: Person | None
     kiosk_id: str
+    # who had it out and their manager, to be told it is back (absent in events written before they were added)
+    holder: Person | None = None
+    manager: Person | None = None
 
 
 class AssetMarkedLost(Event):
@@ -205,6 +208,7 @@ class IncidentSummary(Frozen):
     manager: Person | None
     aware_at: datetime
     next_deadline: DeadlineFacts | None = None
+    open_deadlines: tuple[DeadlineFacts, ...] = ()  # every required duty not yet done, nearest first
 
 
 class IncidentEvent(Event):
@@ -217,6 +221,10 @@ class IncidentOpened(IncidentEvent):
     event_type: ClassVar[str] = "incident_opened"
     origin: Literal["possible_loss", "reported"]
     source_event_id: str | None = None  # the possible_loss_detected it came from
+    # what the people told at the start need to judge it: the checkout, the data, the protection
+    checkout: CheckoutFacts | None = None
+    data_inventory: DataInventory | None = None
+    protection: Protection | None = None
 
 
 class IncidentUpdated(IncidentEvent):

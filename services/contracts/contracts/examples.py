@@ -20,9 +20,13 @@ _CHECKOUT = ev.CheckoutFacts(custody_id=42, checked_out_at=AT - timedelta(hours=
 _DEADLINE = ev.DeadlineFacts(duty_code="appi_ppc_preliminary", title_ja="個人情報保護委員会への速報",
                              title_en="Preliminary report to the PPC", law="APPI Art. 26 (個人情報保護法第26条)",
                              due_at=AT + timedelta(days=3), hard_limit=False)
+_FINAL = ev.DeadlineFacts(duty_code="appi_ppc_final", title_ja="個人情報保護委員会への確報",
+                          title_en="Final report to the PPC", law="APPI Art. 26 (個人情報保護法第26条)",
+                          due_at=AT + timedelta(days=30), hard_limit=True)
 _INCIDENT = ev.IncidentSummary(incident_id=7, reference="INC-2026-0007", status="suspected",
                                title="ノートPC LT-0001 の紛失の疑い / possible loss of laptop LT-0001", asset=_ASSET,
-                               holder=_HOLDER, manager=_MANAGER, aware_at=AT, next_deadline=_DEADLINE)
+                               holder=_HOLDER, manager=_MANAGER, aware_at=AT, next_deadline=_DEADLINE,
+                               open_deadlines=(_DEADLINE, _FINAL))
 
 
 def _id(n: int) -> dict:
@@ -39,13 +43,14 @@ EXAMPLES: list[ev.Event] = [
     ev.PossibleLossDetected(**_id(6), asset=_ASSET, data_inventory=_INVENTORY, protection=_PROTECTION,
                             holder=_HOLDER, manager=_MANAGER, checkout=_CHECKOUT, detected_at=AT),
     ev.AssetRecovered(**_id(7), tag="LT-0001", custody_id=42, recovered_at=AT, returned_by=_HOLDER,
-                      kiosk_id="kiosk-3F"),
+                      kiosk_id="kiosk-3F", holder=_HOLDER, manager=_MANAGER),
     ev.AssetMarkedLost(**_id(8), tag="LT-0001", custody_id=42, reason="confirmed lost on the train"),
     ev.EmployeeRegistered(**_id(9), employee=_HOLDER, manager_number="M001", active=True),
     ev.EmployeeUpdated(**_id(10), employee=_HOLDER, manager_number="M001", active=False),
     ev.CardBound(**_id(11), employee_number="E001"),
     ev.IncidentOpened(**_id(12), incident=_INCIDENT, origin="possible_loss",
-                      source_event_id="00000000-0000-4000-8000-000000000006"),
+                      source_event_id="00000000-0000-4000-8000-000000000006", checkout=_CHECKOUT,
+                      data_inventory=_INVENTORY, protection=_PROTECTION),
     ev.IncidentUpdated(**_id(13), incident=_INCIDENT.model_copy(update={"status": "confirmed"}), change="report",
                        detail="loss report version 2 submitted"),
     ev.IncidentDeadlineApproaching(**_id(14), incident=_INCIDENT, deadline=_DEADLINE, lead_hours=24),

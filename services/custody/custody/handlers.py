@@ -122,9 +122,11 @@ def return_asset(session: Session, label_key: bytes, now: datetime, *, kiosk_id:
             kiosk_id=kiosk_id, was_overdue=record.overdue_at is not None))
     if decision.recovered:
         audit.append(session, at, actor, "asset_recovered", "asset", asset.tag, {"kiosk_id": kiosk_id})
+        holder = record.employee if record else None
         outbox.add(session, events.AssetRecovered.new(
             occurred_at=at, tag=asset.tag, custody_id=record.id if record else None, recovered_at=at,
-            returned_by=views.person(returner), kiosk_id=kiosk_id))
+            returned_by=views.person(returner), kiosk_id=kiosk_id, holder=views.person(holder),
+            manager=views.person(holder.manager if holder else None)))
     session.commit()
     return views.return_done(record, asset, decision.recovered, replayed=False)
 

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, field_validator
 
 import servicekit.config
+from servicekit.config import ZoneName
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 
 
 class Settings(servicekit.config.ServiceSettings):
-    timezone: str = "Asia/Tokyo"
+    timezone: ZoneName = "Asia/Tokyo"
     reference_prefix: str = Field(default="INC", pattern=r"^[A-Z]{2,6}$")
     # reminders go out this many hours before each open deadline (each once), then once when it is missed
     reminder_lead_hours: tuple[float, ...] = (48.0, 24.0, 4.0)

@@ -1,7 +1,8 @@
 """How an incident is shown: the contract summary for events, and the full file for RPCs and the console."""
 from __future__ import annotations
 
-from contracts.events import (AssetFeatures, DataInventory, DeadlineFacts, IncidentSummary, Person, Protection)
+from contracts.events import (AssetFeatures, CheckoutFacts, DataInventory, DeadlineFacts, IncidentSummary, Person,
+                              Protection)
 from incident import domain
 from incident import duties as rules
 from incident.measures import note_text
@@ -46,7 +47,14 @@ def summary(incident: Incident) -> IncidentSummary:
         asset=AssetFeatures.model_validate(incident.asset) if incident.asset and incident.asset.get("tag") else None,
         holder=Person.model_validate(incident.holder) if incident.holder else None,
         manager=Person.model_validate(incident.manager) if incident.manager else None,
-        aware_at=incident.aware_at, next_deadline=deadline(nearest[0]) if nearest else None)
+        aware_at=incident.aware_at, next_deadline=deadline(nearest[0]) if nearest else None,
+        open_deadlines=tuple(deadline(duty) for duty in nearest))
+
+
+def opening(incident: Incident) -> dict:
+    """What ``incident_opened`` adds to the summary: the checkout, the data and the protection."""
+    return {"checkout": CheckoutFacts.model_validate(incident.checkout) if incident.checkout else None,
+            "data_inventory": inventory(incident), "protection": Protection.model_validate(incident.protection)}
 
 
 def _time(value):

@@ -44,7 +44,7 @@ def message_id(settings: Settings, key: Planned) -> str:
 
 def _row(settings: Settings, event: ev.Event, item: Planned, now: datetime) -> dict:
     """A delivery row; rendering errors propagate (the event is poison), unsafe headers fail this row only."""
-    rendered = render(item.template, item.language, item.variables)
+    rendered = render(item.template, item.language, item.variables, settings.timezone)
     row = {"source_key": item.source_key, "source_event_id": event.event_id, "event_type": event.event_type,
            "request_id": item.request_id, "incident_reference": item.incident_reference,
            "template": item.template, "language": item.language, "recipient": item.email[:254],
@@ -53,7 +53,7 @@ def _row(settings: Settings, event: ev.Event, item: Planned, now: datetime) -> d
            "status": "pending", "attempts": 0, "next_attempt_at": now, "smtp_response": "",
            "in_doubt": False, "created_at": now, "updated_at": now}
     try:
-        build_message(settings.sender, (item.name, item.email), rendered, row["message_id"])
+        build_message(settings.sender(item.language), (item.name, item.email), rendered, row["message_id"])
     except InvalidHeader as exc:
         # never sent: a name, address or subject that could add headers is refused for good
         row |= {"status": "failed", "smtp_response": f"not sent: {type(exc).__name__} (unsafe header)"}

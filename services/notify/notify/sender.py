@@ -93,6 +93,6 @@ class DeliverySender(BackgroundLoop):
 
     def message(self, delivery):
         rendered = Rendered(delivery.subject, delivery.body_text, delivery.body_html)
-        return build_message(self.store.settings.sender, (delivery.recipient_name, delivery.recipient), rendered,
-                             delivery.message_id)
+        return build_message(self.store.settings.sender(delivery.language),
+                             (delivery.recipient_name, delivery.recipient), rendered, delivery.message_id)
 

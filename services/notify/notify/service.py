@@ -42,12 +42,17 @@ class NotifyService(Service, store=STORE, outbox=OUTBOX):
 
     @handles(CUSTODY, "possible_loss_detected")
     def handle_possible_loss_detected(self, body):
-        """Holder, manager and security team hear of an asset past its due time."""
+        """The holder is asked to return an asset past its due time, or to report it lost."""
         self._take(CUSTODY, "possible_loss_detected", body)
+
+    @handles(CUSTODY, "asset_recovered")
+    def handle_asset_recovered(self, body):
+        """Holder, manager, privacy officer and security team hear that an overdue or lost asset is back."""
+        self._take(CUSTODY, "asset_recovered", body)
 
     @handles(INCIDENT, "incident_opened")
     def handle_incident_opened(self, body):
-        """Privacy officer and security team hear of a new incident."""
+        """The holder's manager, the privacy officer and the security team hear of a new incident."""
         self._take(INCIDENT, "incident_opened", body)
 
     @handles(INCIDENT, "incident_deadline_approaching")

@@ -4,9 +4,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import servicekit.config
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from contracts.desk import Desk
+from servicekit.config import ZoneName
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yml"
 
@@ -32,14 +36,18 @@ class Smtp(BaseModel):
 
 class Settings(servicekit.config.ServiceSettings):
     smtp: Smtp = Smtp()
+    # who people are told to call, and where the console is: no default could be true, so both are required
+    desk: Desk
+    console_base_url: str
+    timezone: ZoneName = "Asia/Tokyo"  # staff's zone: every time in an e-mail is shown in it, with its name
     sender_name: str = "機器管理システム"
+    sender_name_en: str = "Equipment custody system"
     sender_address: str = "custody@example.co.jp"
     message_id_domain: str = "notify.custody.invalid"
     # teams are lists of addresses; an environment variable gives them comma-separated
     security_team: tuple[str, ...] = ()
     privacy_officer: tuple[str, ...] = ()
     staff_language: Literal["ja", "en"] = "ja"
-    security_contact: str = "セキュリティチーム / security team"
     rate_per_second: float = Field(default=20, ge=0)  # 0: no limit
     max_attempts: int = Field(default=8, gt=0)
     retry_base_seconds: float = Field(default=30, gt=0)
@@ -56,9 +64,20 @@ class Settings(servicekit.config.ServiceSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return tuple(value or ())
 
-    @property
-    def sender(self) -> tuple[str, str]:
-        return self.sender_name, self.sender_address
+    @field_validator("console_base_url", mode="before")
+    @classmethod
+    def _console(cls, value):
+        url = str(value or "").strip().rstrip("/")
+        if not url:
+            raise ValueError("NOTIFY_CONSOLE_BASE_URL is not set: the incident console's address, linked from every "
+                             "e-mail, e.g. https://incidents.example.co.jp / NOTIFY_CONSOLE_BASE_URL を設定してください")
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise ValueError(f"NOTIFY_CONSOLE_BASE_URL must be an http(s) address, not {url!r}")
+        return url
+
+    def sender(self, lang: str) -> tuple[str, str]:
+        """From: the sender's name in the e-mail's language."""
+        return (self.sender_name_en if lang == "en" else self.sender_name), self.sender_address
 
 
 def from_config(config: dict) -> Settings:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import os
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class ServiceSettings(BaseModel):
@@ -29,3 +31,15 @@ def section(config: dict, name: str, model: type[BaseModel]) -> BaseModel:
     if not values:
         raise ValueError(f"config has no {name} section")
     return model.model_validate(values)
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}: give a name such as Asia/Tokyo") from None
+    return value
+
+
+# a setting that names a time zone (Asia/Tokyo); a name zoneinfo does not know stops start-up
+ZoneName = Annotated[str, AfterValidator(_zone)]

@@ -70,7 +70,7 @@ def test_overdue_checkout_emits_possible_loss_once_with_two_replicas(replicas, c
     assert [r["tag"] for r in client.list_overdue()] == ["LT-0001"]
 
 
-def test_return_after_overdue_emits_asset_recovered(replicas, client, event_log):
+def test_return_after_overdue_emits_asset_recovered_naming_holder_and_manager(replicas, client, event_log):
     replicas(1)
     seed(client)
     due = datetime.now(timezone.utc) + timedelta(seconds=1)
@@ -80,6 +80,7 @@ def test_return_after_overdue_emits_asset_recovered(replicas, client, event_log)
     assert back["recovered"] is True and back["asset"]["status"] == "available"
     recovered = parse_event("asset_recovered", event_log.wait_for("asset_recovered"))
     assert recovered.tag == "LT-0001" and recovered.returned_by.employee_number == "E001"
+    assert recovered.holder.name == "佐藤 花子" and recovered.manager.email == "tanaka@example.co.jp"  # to be told
 
 
 def test_event_committed_before_a_crash_is_published_once_after_restart(replicas, client, event_log, engine):

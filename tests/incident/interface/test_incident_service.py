@@ -66,6 +66,19 @@ def test_possible_loss_delivered_twice_opens_one_incident_prefilled_from_the_sna
     assert opened["source_event_id"] == event.event_id and opened["origin"] == "possible_loss"
 
 
+def test_the_opened_incident_event_carries_every_open_deadline_and_what_the_first_e_mails_show(
+        incident_rpc, publish, incident_events):
+    publish(possible_loss(protection=NO_PROTECTION))
+    opened = incident_events.wait_for("incident_opened")
+    detail = incident_rpc.get_incident(VIEWER, opened["incident"]["reference"])
+    listed = opened["incident"]["open_deadlines"]
+    assert {d["duty_code"] for d in listed} == {d["code"] for d in detail["duties"] if d["required"] and d["due_at"]}
+    assert len(listed) >= 3 and [d["due_at"] for d in listed] == sorted(d["due_at"] for d in listed)
+    assert listed[0] == opened["incident"]["next_deadline"]
+    assert opened["checkout"]["kiosk_id"] == "kiosk-3F" and opened["protection"]["encryption"] == "none"
+    assert opened["data_inventory"]["approx_persons"] == 1200
+
+
 def test_report_completed_recomputes_the_duties_and_keeps_every_version(incident_rpc, publish, incident_events):
     publish(possible_loss(protection=NO_PROTECTION))
     detail = wait_for_incident(incident_rpc)

@@ -52,7 +52,8 @@ def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLos
              at=event.detected_at)
         recompute(session, incident, now)
         outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident),
-                                                  origin="possible_loss", source_event_id=event.event_id))
+                                                  origin="possible_loss", source_event_id=event.event_id,
+                                                  **views.opening(incident)))
         session.commit()
     except IntegrityError:  # another replica opened it from the same delivery at the same moment
         session.rollback()
@@ -92,7 +93,8 @@ def report_loss(session: Session, prefix: str, actor: Actor, data: dict, now: da
     note(session, incident, actor, now, f"紛失の届出 / loss reported: {form.description}" +
          ("（台帳の情報を反映 / from the ledger）" if ledger else "（台帳外 / not in the ledger）"), kind="fact")
     recompute(session, incident, now, actor)
-    outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident), origin="reported"))
+    outbox.add(session, ev.IncidentOpened.new(occurred_at=now, incident=views.summary(incident), origin="reported",
+                                              **views.opening(incident)))
     session.commit()
     return incident
 
