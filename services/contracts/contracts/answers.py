@@ -56,6 +56,11 @@ class Employee(Person):
     card_bound: bool
 
 
+class EmployeeWithManager(Employee):
+    """``get_employee``: the employee and their manager as a person (what a reported loss is filled in from)."""
+    manager: Person | None
+
+
 class RetiredEmployee(Employee):
     """``retire_employee``: what they still hold stays on their name until it is returned."""
     still_holding: tuple[str, ...]

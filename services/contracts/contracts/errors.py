@@ -200,12 +200,14 @@ _VALIDATION_JA = {
 
 
 def invalid_input(refusal: type[Refusal], error: ValidationError, default_field: str = "?") -> Refusal:
-    """The first problem pydantic found, as ``invalid_input`` naming the field, in English and Japanese."""
+    """The first problem pydantic found, as ``invalid_input`` naming the field, in English and Japanese. The error
+    ``type`` and its context (``max_length``, ...) travel too, so a form can say it as a sentence with its own labels."""
     first = error.errors()[0]
+    ctx = {k: str(v) for k, v in (first.get("ctx") or {}).items()}
     params = {"field": ".".join(str(part) for part in first["loc"]) or default_field, "problem": first["msg"]}
     if (japanese := _VALIDATION_JA.get(first["type"])) is not None:
-        params["problem_ja"] = japanese.format_map(_Missing({k: str(v) for k, v in (first.get("ctx") or {}).items()}))
-    return refusal("invalid_input", params)
+        params["problem_ja"] = japanese.format_map(_Missing(ctx))
+    return refusal("invalid_input", {**ctx, **params, "type": first["type"]})
 
 
 def render(code: str, params: dict, lang: str = "ja", desk: Desk | None = None) -> str:

@@ -202,13 +202,15 @@ class IncidentSummary(Frozen):
     incident_id: int
     reference: str  # e.g. INC-2026-0007, printed in every message about it
     status: IncidentStatus
-    title: str
+    title: str  # both languages, "日本語 / English"; a message in one language uses title_ja or title_en
     asset: AssetFeatures | None
     holder: Person | None
     manager: Person | None
     aware_at: datetime
     next_deadline: DeadlineFacts | None = None
     open_deadlines: tuple[DeadlineFacts, ...] = ()  # every required duty not yet done, nearest first
+    title_ja: str = ""  # e.g. ノートPC LT-0002 の紛失の疑い
+    title_en: str = ""  # e.g. Possible loss of laptop LT-0002
 
 
 class IncidentEvent(Event):

@@ -24,9 +24,10 @@ _FINAL = ev.DeadlineFacts(duty_code="appi_ppc_final", title_ja="個人情報保�
                           title_en="Final report to the PPC", law="APPI Art. 26 (個人情報保護法第26条)",
                           due_at=AT + timedelta(days=30), hard_limit=True)
 _INCIDENT = ev.IncidentSummary(incident_id=7, reference="INC-2026-0007", status="suspected",
-                               title="ノートPC LT-0001 の紛失の疑い / possible loss of laptop LT-0001", asset=_ASSET,
+                               title="ノートPC LT-0001 の紛失の疑い / Possible loss of laptop LT-0001", asset=_ASSET,
                                holder=_HOLDER, manager=_MANAGER, aware_at=AT, next_deadline=_DEADLINE,
-                               open_deadlines=(_DEADLINE, _FINAL))
+                               open_deadlines=(_DEADLINE, _FINAL),
+                               title_ja="ノートPC LT-0001 の紛失の疑い", title_en="Possible loss of laptop LT-0001")
 
 
 def _id(n: int) -> dict:

@@ -6,7 +6,7 @@ from nameko.rpc import rpc
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusal)
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
-from custody import audit, handlers, kiosks, ledger, queries
+from custody import audit, handlers, kiosks, ledger, queries, views
 from custody.dependencies import STORE
 from custody.loops import OverdueSweeper
 from custody.outbox import OUTBOX
@@ -120,6 +120,11 @@ class CustodyService(Service, store=STORE, outbox=OUTBOX):
     def get_asset(self, tag: str) -> dict:
         """An asset with its custody history, newest first."""
         return wire(queries.asset_with_history(self.db, tag))
+
+    @refusals
+    def get_employee(self, employee_number: str) -> dict:
+        """An employee as the ledger has them, with their manager as a person (never the card hash)."""
+        return wire(views.employee_with_manager(ledger.get_employee(self.db, employee_number)))
 
     @rpc
     def list_checked_out(self) -> list[dict]:

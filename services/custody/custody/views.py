@@ -60,6 +60,10 @@ def employee(row: Employee) -> answers.Employee:
     return answers.Employee(**_employee_fields(row))
 
 
+def employee_with_manager(row: Employee) -> answers.EmployeeWithManager:
+    return answers.EmployeeWithManager(**_employee_fields(row), manager=person(row.manager))
+
+
 def retired_employee(row: Employee, still_holding: list[str]) -> answers.RetiredEmployee:
     return answers.RetiredEmployee(**_employee_fields(row), still_holding=tuple(still_holding))
 

@@ -6,8 +6,10 @@ The legal duties themselves are in ``duties.py``, the measures toward the employ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Iterable, TypeVar
 
+from contracts import words
 from contracts.errors import IncidentRefusal
 from contracts.events import DataInventory
 from incident.roles import Actor
@@ -61,10 +63,11 @@ def closing(status: str, resolution: str, reason: str, action_statuses: Iterable
     """"no_leak" only once recovered (before anyone could see the data); "resolved" with every prevention
     action done, or an admin (the manager role) recording why it may close anyway. Always with a reason."""
     if resolution not in RESOLUTIONS:
-        raise IncidentRefusal("invalid_input", {"field": "resolution", "problem": "no_leak or resolved",
-                                                "problem_ja": "no_leak（漏えいなし）か resolved（対応完了）"})
+        raise IncidentRefusal("invalid_input", {"field": "resolution", "type": "literal_error",
+                                                "problem": "no_leak or resolved", "problem_ja": "「漏えいなし」か「対応完了」"})
     if not (reason or "").strip():
-        raise IncidentRefusal("invalid_input", {"field": "reason", "problem": "理由が必要です / a reason is needed"})
+        raise IncidentRefusal("invalid_input", {"field": "reason", "type": "missing", "problem": "a reason is needed",
+                                                "problem_ja": "理由が必要です"})
     if resolution == "no_leak" and status != RECOVERED:
         raise IncidentRefusal("not_recovered")
     still_open = sum(1 for s in action_statuses if s != "done")
@@ -78,8 +81,19 @@ def closing(status: str, resolution: str, reason: str, action_statuses: Iterable
 
 def require_action_status(status: str) -> None:
     if status not in ACTION_STATUSES:
-        raise IncidentRefusal("invalid_input", {"field": "status", "problem": "open, in_progress or done",
-                                                "problem_ja": "open（未着手）、in_progress（対応中）、done（完了）のどれか"})
+        raise IncidentRefusal("invalid_input", {"field": "status", "type": "literal_error",
+                                                "problem": "open, in_progress or done", "problem_ja": "未着手・対応中・完了のどれか"})
+
+
+CLOCK_SKEW = timedelta(minutes=5)  # a browser or kiosk clock a little ahead is not a fact dated in the future
+
+
+def require_past(moments: Iterable[tuple[str, datetime | None]], now: datetime) -> None:
+    """A fact happened: refuse a time (each named by its field) later than now, beyond a small clock skew."""
+    for field, moment in moments:
+        if moment is not None and moment > now + CLOCK_SKEW:
+            raise IncidentRefusal("invalid_input", {"field": field, "type": "datetime_past",
+                                                    "problem": "Input should be in the past", "problem_ja": "未来の日時です"})
 
 
 # --- the loss report ------------------------------------------------------------------------------------------
@@ -97,15 +111,23 @@ def check_report(report: LossReport, ledger_inventory: dict, previous: dict | No
     or a "no" without its reason."""
     listed = {d.category for d in report.data} | {c.customer_id for c in report.customers}
     if missing := next((key for key in named_before(ledger_inventory, previous) if key not in listed), None):
-        raise IncidentRefusal("report_drops_data", {"item": missing})
+        raise IncidentRefusal("report_drops_data", {"item": words.category(missing, "en"),
+                                                    "item_ja": words.category(missing, "ja")})
     if unanswered := [key for key in FORGOTTEN if key not in report.forgotten]:
-        raise IncidentRefusal("report_incomplete", {"problem": "未回答 / not answered: " + ", ".join(unanswered)})
+        raise IncidentRefusal("report_incomplete", {
+            "field": f"forgotten.{unanswered[0]}", "problem": "not answered: " + ", ".join(FORGOTTEN[k][1] for k in unanswered),
+            "problem_ja": "未回答：" + "、".join(FORGOTTEN[k][0] for k in unanswered)})
     if unknown := set(report.forgotten) - set(FORGOTTEN):
-        raise IncidentRefusal("invalid_input", {"field": "forgotten", "problem": ", ".join(sorted(unknown))})
-    for item in [*report.data, *report.customers]:
-        if item.present == "no" and not item.note:
-            key = getattr(item, "category", None) or item.customer_id
-            raise IncidentRefusal("report_incomplete", {"problem": f"「{key}」が該当しない理由 / why {key} does not apply"})
+        raise IncidentRefusal("invalid_input", {"field": "forgotten", "type": "extra_forbidden",
+                                                "problem": ", ".join(sorted(unknown))})
+    for group, items in (("data", report.data), ("customers", report.customers)):
+        for n, item in enumerate(items):
+            if item.present == "no" and not item.note:
+                key = getattr(item, "category", None)
+                said = (words.category(key, "ja"), words.category(key, "en")) if key else (item.customer_id,) * 2
+                raise IncidentRefusal("report_incomplete", {
+                    "field": f"{group}.{n}.note", "problem": f"say in the note why “{said[1]}” does not apply",
+                    "problem_ja": f"「{said[0]}」が該当しない理由をメモに書いてください"})
 
 
 def facts_after_report(facts: dict, report: LossReport) -> dict:

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, NamedTuple
 
+from contracts import words
 from contracts.events import DataInventory, Protection
 from incident.domain import Deadline
+from incident.texts import Said
 
 PROMPT_TARGET = timedelta(days=3)    # 速報 is "promptly": PPC guidelines say about 3-5 days; notice uses the same target
 PROMPT_LIMIT = timedelta(days=5)
@@ -31,10 +33,10 @@ HIGH_LEVEL_CIPHERS: dict[str, frozenset[str]] = {
     "camellia": frozenset({"128", "192", "256"}),
 }
 # Well-known ciphers that still do not qualify, named so the console can say why.
-NOT_HIGH_LEVEL: dict[str, str] = {
-    "chacha": "ChaCha20はCRYPTREC電子政府推奨暗号リストに未掲載 / ChaCha20 is not on the CRYPTREC e-Government list",
+NOT_HIGH_LEVEL: dict[str, Said] = {
+    "chacha": Said("ChaCha20はCRYPTREC電子政府推奨暗号リストに未掲載", "ChaCha20 is not on the CRYPTREC e-Government list"),
 }
-NOT_REQUIRED_BY_ENCRYPTION = "高度な暗号化により不要 / not required: high-level encryption"
+NOT_REQUIRED_BY_ENCRYPTION = Said("高度な暗号化により不要", "Not required: high-level encryption")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Duty(Deadline):
     required: bool
     target_at: datetime | None
     limit_at: datetime | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Said, ...]
     title_ja: str
     title_en: str
 
@@ -74,7 +76,7 @@ class Assessment:
     appi_cases: tuple[int, ...]
     encryption_exempt: bool
     duties: tuple[Duty, ...]
-    reasoning: tuple[str, ...]
+    reasoning: tuple[Said, ...]
 
     def duty(self, code: str) -> Duty:
         """The duty with this code; KeyError if there is none."""
@@ -84,32 +86,47 @@ class Assessment:
         raise KeyError(code)
 
 
-def _present(wanted: tuple[str, ...]) -> Callable[[Facts], str | None]:
-    return lambda f: ", ".join(c for c in wanted if c in f.inventory.categories) or None
+def _present(wanted: tuple[str, ...]) -> Callable[[Facts], Said | None]:
+    """The categories on the device that make the case apply, in words."""
+    def match(f: Facts) -> Said | None:
+        found = [c for c in wanted if c in f.inventory.categories]
+        return Said("、".join(words.category(c, "ja") for c in found),
+                    ", ".join(words.category(c, "en") for c in found)) if found else None
+    return match
 
 
 class CaseRule(NamedTuple):
     number: int
-    match: Callable[[Facts], str | None]  # the detail that makes the case apply, or None
-    applies: str
-    absent: str
+    match: Callable[[Facts], Said | None]  # the detail that makes the case apply, or None
+    applies: Said  # with the detail as {0}
+    absent: Said
+
+
+def _persons(f: Facts) -> Said | None:
+    return Said(f"{f.inventory.approx_persons:,}", f"{f.inventory.approx_persons:,}") \
+        if f.inventory.approx_persons > PERSONS_THRESHOLD else None
 
 
 APPI_CASES: tuple[CaseRule, ...] = (
-    CaseRule(1, _present(SENSITIVE), "要配慮個人情報（{0}）を含む / includes sensitive data ({0})",
-             "要配慮個人情報なし / no sensitive data"),
-    CaseRule(2, _present(FINANCIAL), "財産的被害のおそれがあるデータ（{0}）を含む / includes data open to financial misuse ({0})",
-             "財産的被害のおそれがあるデータなし / no data open to financial misuse"),
-    CaseRule(3, lambda f: "yes" if f.improper_purpose_suspected else None,
-             "不正の目的によるおそれ / may have an improper purpose (theft, unauthorised access)",
-             "不正の目的によるおそれなし / no improper purpose suspected"),
-    CaseRule(4, lambda f: f"{f.inventory.approx_persons:,}" if f.inventory.approx_persons > PERSONS_THRESHOLD else None,
-             "本人の数が1,000人を超える（{0}人） / more than 1,000 persons ({0})",
-             "本人の数が1,000人以下 / 1,000 persons or fewer"),
+    CaseRule(1, _present(SENSITIVE), Said("要配慮個人情報を含む：{0}", "Includes sensitive data: {0}"),
+             Said("要配慮個人情報なし", "No sensitive data")),
+    CaseRule(2, _present(FINANCIAL), Said("財産的被害のおそれがあるデータを含む：{0}", "Includes data open to financial misuse: {0}"),
+             Said("財産的被害のおそれがあるデータなし", "No data open to financial misuse")),
+    CaseRule(3, lambda f: Said("", "") if f.improper_purpose_suspected else None,
+             Said("不正の目的によるおそれ（盗難・不正アクセスなど）", "May have an improper purpose (theft, unauthorised access)"),
+             Said("不正の目的によるおそれなし", "No improper purpose suspected")),
+    CaseRule(4, _persons, Said("本人の数が1,000人を超える（{0}人）", "More than 1,000 persons ({0})"),
+             Said("本人の数が1,000人以下", "1,000 persons or fewer")),
 )
 
 
-def _cipher_problem(cipher: str) -> str | None:
+def _case_line(rule: CaseRule, detail: Said | None) -> Said:
+    if detail is None:
+        return Said(f"({rule.number}) {rule.absent.ja}", f"({rule.number}) {rule.absent.en}")
+    return Said(f"({rule.number}) " + rule.applies.ja.format(detail.ja), f"({rule.number}) " + rule.applies.en.format(detail.en))
+
+
+def _cipher_problem(cipher: str) -> Said | None:
     """Why this cipher is not high-level, or None if it is."""
     tokens = re.findall(r"[a-z]+|\d+", cipher.lower())  # "AES-256 XTS", "aes256-gcm", "XTS-AES 128" alike
     for token, why in NOT_HIGH_LEVEL.items():
@@ -120,17 +137,19 @@ def _cipher_problem(cipher: str) -> str | None:
         # A mode or no size is fine; an unknown size ("AES-512") is not the listed cipher.
         if after is not None and not (after and after[0].isdigit() and after[0] not in sizes):
             return None
-    return f"高度な暗号方式と認められない（{cipher or '不明'}） / not a recognised high-level cipher ({cipher or 'not stated'})"
+    return Said(f"高度な暗号方式と認められない（{cipher or '不明'}）", f"Not a recognised high-level cipher ({cipher or 'not stated'})")
 
 
 # Each check returns why 高度な暗号化 fails, or None; all must pass. Without encryption the later checks
 # (cipher, key) are moot, so assess keeps only the first reason then.
-EXEMPTION_CHECKS: tuple[Callable[[Facts], str | None], ...] = (
-    lambda f: "暗号化なし / not encrypted" if f.protection.encryption == "none" else None,
+NOT_ENCRYPTED = Said("暗号化なし", "Not encrypted")
+KEY_WITH_DEVICE = Said("鍵が端末と一緒に保管", "Key stored with the device")
+OUTSIDE_FILES = Said("暗号化ファイル外にデータが残る可能性", "Personal data may lie outside the encrypted files")
+EXEMPTION_CHECKS: tuple[Callable[[Facts], Said | None], ...] = (
+    lambda f: NOT_ENCRYPTED if f.protection.encryption == "none" else None,
     lambda f: _cipher_problem(f.protection.cipher.strip()),
-    lambda f: None if f.protection.key_stored_separately else "鍵が端末と一緒に保管 / key stored with the device",
-    lambda f: None if f.protection.encryption != "file_level" or f.all_data_in_encrypted_files else
-    "暗号化ファイル外にデータが残る可能性 / personal data may lie outside the encrypted files",
+    lambda f: None if f.protection.key_stored_separately else KEY_WITH_DEVICE,
+    lambda f: None if f.protection.encryption != "file_level" or f.all_data_in_encrypted_files else OUTSIDE_FILES,
 )
 
 
@@ -138,18 +157,19 @@ EXEMPTION_CHECKS: tuple[Callable[[Facts], str | None], ...] = (
 class _Findings:
     facts: Facts
     cases: tuple[int, ...]
-    case_reasons: tuple[str, ...]
+    case_reasons: tuple[Said, ...]
     exempt: bool
-    exemption: tuple[str, ...]  # why exempt, or every reason why not
+    exemption: tuple[Said, ...]  # why exempt, or every reason why not
     high_risk: bool
 
 
-Verdict = tuple[bool, tuple[str, ...]]
+Verdict = tuple[bool, tuple[Said, ...]]
+NO_CASE = Said("第26条の4類型のいずれにも該当しない", "None of the four Art. 26 cases applies")
 
 
 def _appi(fi: _Findings) -> Verdict:
     if not fi.cases:
-        return False, ("第26条の4類型のいずれにも該当しない / none of the four Art. 26 cases applies",)
+        return False, (NO_CASE,)
     return (False, fi.case_reasons + fi.exemption + (NOT_REQUIRED_BY_ENCRYPTION,)) if fi.exempt else (
         True, fi.case_reasons + fi.exemption)  # also say why encryption did not help
 
@@ -157,32 +177,36 @@ def _appi(fi: _Findings) -> Verdict:
 def _notice(fi: _Findings, by_announcement: bool) -> Verdict:
     required, reasons = _appi(fi)
     if required and fi.facts.persons_contactable == by_announcement:  # one of the two, never both
-        return False, ("本人に通知できる / persons can be notified",) if by_announcement else (
-            "本人への通知が困難：公表で代替 / persons cannot be notified: public announcement instead",)
+        return False, (Said("本人に通知できる", "The persons can be notified"),) if by_announcement else (
+            Said("本人への通知が困難：公表で代替", "The persons cannot be notified: public announcement instead"),)
     return required, reasons
 
 
 def _my_number(fi: _Findings) -> Verdict:
     if "my_number" not in fi.facts.inventory.categories:
-        return False, ("特定個人情報なし / no My Number data",)
+        return False, (Said("特定個人情報（個人番号）なし", "No My Number data"),)
     if fi.exempt:  # the My Number rules carry the same high-level encryption exclusion
         return False, fi.exemption + (NOT_REQUIRED_BY_ENCRYPTION,)
-    return True, ("特定個人情報（my_number）を含む / includes My Number data",) + fi.exemption
+    return True, (Said("特定個人情報（個人番号）を含む", "Includes My Number data"),) + fi.exemption
+
+
+NO_EU = Said("EU域内の本人のデータなし", "No EU data subjects")
 
 
 def _gdpr(fi: _Findings, persons: bool) -> Verdict:
     if not fi.facts.inventory.eu_data_subjects:
-        return False, ("EU域内の本人のデータなし / no EU data subjects",)
+        return False, (NO_EU,)
     if fi.exempt and persons:
-        return False, fi.exemption + ("暗号化により判読不能（第34条3項a） / data unintelligible: encrypted (Art. 34(3)(a))",)
+        return False, fi.exemption + (Said("暗号化により判読不能（第34条3項a）", "Data unintelligible: encrypted (Art. 34(3)(a))"),)
     if fi.exempt:  # key kept apart, so the finder cannot read it: the breach is unlikely to result in a risk
-        return False, fi.exemption + ("暗号化によりリスクの可能性は低い / unlikely to result in a risk: encrypted (Art. 33(1))",)
+        return False, fi.exemption + (Said("暗号化によりリスクの可能性は低い（第33条1項）",
+                                           "Unlikely to result in a risk: encrypted (Art. 33(1))"),)
     if persons:
-        return fi.high_risk, ("本人への高いリスク / high risk to the persons",) + fi.exemption if fi.high_risk else (
-            "本人への高いリスクなし / no high risk to the persons",)
+        return fi.high_risk, (Said("本人への高いリスク", "High risk to the persons"),) + fi.exemption if fi.high_risk else (
+            Said("本人への高いリスクなし", "No high risk to the persons"),)
     if fi.facts.gdpr_unlikely_risk:
-        return False, ("リスクが生じる可能性は低い / unlikely to result in a risk (Art. 33(1))",)
-    return True, ("EU域内の本人のデータを含む / includes data of EU data subjects",) + fi.exemption
+        return False, (Said("リスクが生じる可能性は低い（第33条1項）", "Unlikely to result in a risk (Art. 33(1))"),)
+    return True, (Said("EU域内の本人のデータを含む", "Includes data of EU data subjects"),) + fi.exemption
 
 
 Offset = Callable[[_Findings], timedelta | None]
@@ -230,12 +254,12 @@ DUTY_RULES: tuple[DutyRule, ...] = (
 def assess(facts: Facts) -> Assessment:
     """Every duty these facts trigger or not, with reasons and deadlines from aware_at."""
     matched = [(rule, rule.match(facts)) for rule in APPI_CASES]
-    lines = [f"({r.number}) " + (r.applies.format(d) if d else r.absent) for r, d in matched]
+    lines = [_case_line(r, d) for r, d in matched]
     cases = tuple(r.number for r, d in matched if d)
     p = facts.protection
     failures = [why for check in EXEMPTION_CHECKS if (why := check(facts))]
     failures = failures[:1] if p.encryption == "none" else failures
-    exemption = tuple(failures) or (f"高度な暗号化（{p.cipher}）・鍵は別保管 / high-level encryption ({p.cipher}), key apart",)
+    exemption = tuple(failures) or (Said(f"高度な暗号化（{p.cipher}）・鍵は別保管", f"High-level encryption ({p.cipher}), key kept apart"),)
     high_risk = facts.gdpr_high_risk
     if high_risk is None:  # default: the data APPI itself treats as most harmful (cases 1 and 2)
         high_risk = bool({1, 2} & set(cases)) and not facts.gdpr_unlikely_risk
@@ -246,5 +270,22 @@ def assess(facts: Facts) -> Assessment:
         target, limit = (rule.target(fi), rule.limit(fi)) if required else (None, None)  # nothing is due otherwise
         due = [None if offset is None else facts.aware_at + offset for offset in (target, limit)]
         duties.append(Duty(rule.code, rule.law, required, *due, reasons, rule.title_ja, rule.title_en))
-    reasoning = (*lines, *exemption, *(f"{d.code}: {'required' if d.required else 'not required'}" for d in duties))
+    reasoning = (*lines, *exemption, *(Said(f"{d.title_ja}：{'要' if d.required else '不要'}",
+                                            f"{d.title_en}: {'required' if d.required else 'not required'}") for d in duties))
     return Assessment(cases, not failures, tuple(duties), reasoning)
+
+
+NO_DATA = Said("まだ法的義務の判定材料がありません：台帳にも紛失報告にも、端末にあった個人データの記録がありません。"
+               "紛失報告で確認してください",
+               "Nothing to assess the legal duties on yet: neither the ledger nor a loss report records personal data "
+               "on the device. Confirm it in the loss report")
+
+
+def why_none_required(assessment: Assessment, inventory: DataInventory) -> Said:
+    """Why no duty is required: no personal data recorded at all, or what the assessment found for each law."""
+    if not (inventory.categories or inventory.customer_ids or inventory.approx_persons):
+        return NO_DATA
+    found = dict.fromkeys(assessment.duty(code).reasons[-1] for code in
+                          ("appi_ppc_preliminary", "my_number_report_preliminary", "gdpr_authority"))
+    return Said("判定の結果、報告・通知の義務はいずれも不要です：" + "；".join(r.ja for r in found),
+                "The assessment requires no report or notice: " + "; ".join(r.en for r in found))

@@ -77,7 +77,11 @@ class TimelineEntry(Base):
     recorded_by: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # fact, told, system
     place: Mapped[str] = mapped_column(String(200), default="")
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # what a person typed ("" for an entry the service wrote with a code)
+    # an entry the service wrote: a code and its parameters, said in the reader's language (incident.texts.timeline);
+    # None for what a person typed, and for entries written before the codes (their text is kept)
+    code: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict | None]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("timeline.id"), unique=True)
     incident: Mapped[Incident] = relationship(back_populates="timeline")
 

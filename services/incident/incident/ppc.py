@@ -2,7 +2,8 @@
 with the nine items of the APPI Enforcement Rules Art. 8(1), filled from the incident file.
 
 A draft for the privacy officer to complete and file through the PPC's online form: items the file
-cannot know yet are marked 【要記入】 (to be completed) rather than left out.
+cannot know yet are marked 【要記入】 (to be completed) rather than left out. Japanese only, as the form is:
+every text made by the service is said in Japanese (``incident.texts``), times in the configured zone.
 """
 from __future__ import annotations
 
@@ -16,10 +17,8 @@ from contracts import words as said
 from incident import views
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
+from incident.texts import label, say, when
 
-CAUSE_JA = {"workload": "業務量", "work_style": "働き方", "procedure": "手順", "equipment": "機器", "training": "教育",
-            "individual": "個人の行為", "other": "その他"}
-STATUS_JA = {"open": "未着手", "in_progress": "実施中", "done": "完了"}
 TODO = "【要記入】"
 
 _env = Environment(loader=PackageLoader("incident", "templates"), undefined=StrictUndefined, trim_blocks=True,
@@ -36,7 +35,7 @@ class Item(NamedTuple):
 def items(incident: Incident, tz: ZoneInfo) -> list[Item]:
     """The nine items, as sentences and lists (the same for both formats)."""
     def local(moment: datetime | None) -> str:
-        return moment.astimezone(tz).strftime("%Y年%m月%d日 %H:%M") if moment else TODO
+        return when(moment, tz, "%Y年%m月%d日 %H:%M") if moment else TODO
 
     inventory = views.inventory(incident)
     report = incident.reports[-1].body if incident.reports else None
@@ -59,15 +58,16 @@ def items(incident: Incident, tz: ZoneInfo) -> list[Item]:
     customers = f"（顧客 {len(inventory.customer_ids)} 社分{'、EU域内の本人を含む' if inventory.eu_data_subjects else ''}）"
     improper = facts.get("improper_purpose_suspected") or (report and report.get("lost_or_stolen") == "stolen")
 
-    def duty_line(code: str, label: str) -> str:
+    def duty_line(code: str, name: str) -> str:
         duty = duties.get(code)
         if duty is None or not duty.required:
-            return f"{label}：法令上の義務なし（{'；'.join(duty.reasons) if duty else '—'}）"
-        return f"{label}：" + (f"完了（{local(duty.done_at)}）" if duty.done_at else f"未了（期限 {local(duty.due_at)}）")
+            return f"{name}：法令上の義務なし（{'；'.join(say(r, 'ja') for r in duty.reasons) if duty else '—'}）"
+        return f"{name}：" + (f"完了（{local(duty.done_at)}）" if duty.done_at else f"未了（期限 {local(duty.due_at)}）")
 
-    causes = [f"{CAUSE_JA[c['category']]}：{c['text']}" for c in (incident.review.causes if incident.review else [])]
-    actions = [f"{a.description}（担当 {a.owner}、期限 {a.due_on.isoformat()}、{STATUS_JA[a.status]}）" for a in incident.actions]
-    timeline = [f"{local(e.at)} {e.place + ' ' if e.place else ''}{e.text}" for e in incident.timeline
+    causes = [f"{label(c['category'], 'ja')}：{c['text']}" for c in (incident.review.causes if incident.review else [])]
+    actions = [f"{a.description}（担当 {a.owner}、期限 {a.due_on.isoformat()}、{label(a.status, 'ja')}）"
+               for a in incident.actions]
+    timeline = [f"{local(e.at)} {e.place + ' ' if e.place else ''}{views.entry_text(e, 'ja', tz)}" for e in incident.timeline
                 if e.kind in ("fact", "told") and not any(x.supersedes_id == e.id for x in incident.timeline)]
     return [
         Item(1, "概要", [f"発生日時（最後に所在を確認した日時・場所）：{last_seen}",

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from contracts.errors import IncidentRefusal, invalid_input
 from contracts.events import AssetKind, DataCategory, Encryption
@@ -16,8 +17,8 @@ Presence = Literal["yes", "no", "unknown"]  # "unknown" counts as "may have been
 
 
 def _aware(value: datetime) -> datetime:
-    if value.utcoffset() is None:
-        raise ValueError("needs a time zone")
+    if value.utcoffset() is None:  # pydantic's own error type for this, so forms say it like the others
+        raise PydanticCustomError("timezone_aware", "Input should have timezone info")
     return value
 
 

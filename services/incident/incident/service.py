@@ -15,7 +15,7 @@ from contracts.events import CUSTODY, INCIDENT, Event, parse_event
 from incident import outbox, ppc, queries, views
 from incident.dependencies import STORE
 from incident.handlers import closing, common, opening, reporting
-from incident.ledger import lookup
+from incident.ledger import employee, lookup
 from incident.loops import ReminderLoop
 from incident.outbox import OUTBOX
 from incident.roles import Actor
@@ -55,24 +55,27 @@ class IncidentService(Service, store=STORE, outbox=OUTBOX):
         """The ledger says lost: a suspected incident for the asset is confirmed."""
         opening.asset_marked_lost(self.db, _event("asset_marked_lost", body), utcnow())
 
+    def _file(self, incident: str | int) -> dict:
+        return views.detail(common.get(self.db, incident), self.config.settings.tz)
+
     def _change(self, use_case: Callable, actor: dict, incident: str | int, *args) -> dict:
         """Run one use case on an incident as this actor, and answer with the whole file."""
         use_case(self.db, Actor.of(actor), incident, *args, now=utcnow())
-        return views.detail(common.get(self.db, incident))
+        return self._file(incident)
 
     @refusals
     def report_loss(self, actor: dict, report: dict) -> dict:
         """A loss reported by a person (asset in the ledger or not); a ledger asset starts from custody's data."""
-        ledger = partial(lookup, self.config.container.config["AMQP_URI"])
+        amqp_uri = self.config.container.config["AMQP_URI"]
         incident = opening.report_loss(self.db, self.config.settings.reference_prefix, Actor.of(actor), report,
-                                       utcnow(), ledger)
-        return views.detail(incident)
+                                       utcnow(), partial(lookup, amqp_uri), partial(employee, amqp_uri))
+        return views.detail(incident, self.config.settings.tz)
 
     @refusals
     def get_incident(self, actor: dict, incident: str | int) -> dict:
         """The whole file of one incident, by id or reference."""
         Actor.of(actor).require("view")
-        return views.detail(common.get(self.db, incident))
+        return self._file(incident)
 
     @refusals
     def list_incidents(self, actor: dict, include_closed: bool = False) -> list[dict]:
@@ -109,7 +112,7 @@ class IncidentService(Service, store=STORE, outbox=OUTBOX):
     def add_action(self, actor: dict, incident: str | int, action: dict) -> dict:
         """A prevention action with owner and due date; the answer carries its ``action_id``."""
         created = closing.add_action(self.db, Actor.of(actor), incident, action, now=utcnow())
-        return {"action_id": created.id} | views.detail(common.get(self.db, incident))
+        return {"action_id": created.id} | self._file(incident)
 
     @refusals
     def update_action(self, actor: dict, incident: str | int, action_id: int, status: str) -> dict:

@@ -13,7 +13,7 @@ from incident.console.auth import login_required
 from incident.console.i18n import T
 from incident.console.pages import Posted, render_incident, render_list, status_of
 from incident.handlers import closing, opening, reporting
-from incident.ledger import lookup
+from incident.ledger import employee, lookup
 
 bp = Blueprint("actions", __name__)
 
@@ -39,9 +39,10 @@ def _run(reference: str, form: str, anchor: str, use_case: Callable, *args, body
 def report_loss():
     """A loss reported directly (responder and above): opens a confirmed incident."""
     try:
+        amqp_uri = current_app.config["AMQP_URI"]
         made = opening.report_loss(db(), current_app.config["REFERENCE_PREFIX"], auth.actor(),
-                                   forms.loss_reported(request.form, _tz()), now(),
-                                   partial(lookup, current_app.config["AMQP_URI"]))
+                                   forms.loss_reported(request.form, _tz()), now(), partial(lookup, amqp_uri),
+                                   partial(employee, amqp_uri))
     except IncidentRefusal as exc:
         db().rollback()
         return render_list(exc, Posted("report_loss", request.form), status_of(exc))

@@ -21,7 +21,7 @@ bp = Blueprint("admin", __name__)
 
 def _page(error: IncidentRefusal | None = None, posted: Posted | None = None, status: int = 200):
     users = db().scalars(select(ConsoleUser).order_by(ConsoleUser.username)).all()
-    return render_template("users.html", users=users, roles=ROLES, error=error and message(error),
+    return render_template("users.html", users=users, roles=ROLES, error=error and message(error, posted),
                            posted=posted or Posted("")), status
 
 

@@ -1,5 +1,7 @@
-"""Posted forms turned into the dicts the use cases take. Lenient on purpose: a bad value is passed on as
-typed, so the use case refuses it with its own message and the page can show the form as it was sent."""
+"""Posted forms turned into the dicts the use cases take, and back: which input a refused field path names.
+
+Lenient on purpose: a bad value is passed on as typed (an empty one as None), so the use case refuses it with its
+own message and the page can show the form as it was sent, with the refused input marked."""
 from __future__ import annotations
 
 import re
@@ -22,15 +24,43 @@ def aware(value: str, tz: tzinfo) -> str | None:
     return (when if when.utcoffset() is not None else when.replace(tzinfo=tz)).isoformat()
 
 
-def rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
-    """Indexed rows (``data-0-category``, ...); a row left wholly empty is not a row."""
+def _kept(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[tuple[int, dict]]:
     found = {int(m.group(1)) for key in form if (m := re.fullmatch(rf"{prefix}-(\d+)-\w+", key))}
     out = []
     for i in sorted(found):
         row = {f: form.get(f"{prefix}-{i}-{f}", "").strip() for f in fields}
         if any(row.values()):
-            out.append(row)
+            out.append((i, row))
     return out
+
+
+def rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
+    """Indexed rows (``data-0-category``, ...); a row left wholly empty is not a row."""
+    return [row for _, row in _kept(form, prefix, fields)]
+
+
+# model path -> input names: list fields become indexed rows, nested models flat names
+ROWS = {"data": ("data", ("category", "present", "note")),
+        "customers": ("customer", ("customer_id", "persons", "present", "note")),
+        "movements": ("move", ("at", "place", "text")), "told": ("told", ("at", "who", "how")),
+        "causes": ("cause", ("category", "text"))}
+NESTED = {"features": "", "legal_review": "review_", "forgotten": "forgotten-"}
+WHOLE = ("categories", "customer_ids")  # one input holds the whole list
+
+
+def input_for(path: str, form: MultiDict, reindexed: bool = False) -> tuple[str, int | None]:
+    """The input a refused field path names, and its row as the form numbers it (from 1). ``reindexed``: the page
+    shows the rows as the use case got them (empty rows dropped), not as they were posted."""
+    head, _, rest = path.partition(".")
+    if head in ROWS and rest.split(".")[0].isdigit():
+        prefix, fields = ROWS[head]
+        index, _, name = rest.partition(".")
+        kept = [i for i, _ in _kept(form, prefix, fields)]
+        n = int(index) if reindexed or int(index) >= len(kept) else kept[int(index)]
+        return f"{prefix}-{n}-{name or fields[0]}", n + 1
+    if head in NESTED and rest:
+        return NESTED[head] + rest, None
+    return head if head in WHOLE else path, None
 
 
 def _checked(form: MultiDict, name: str) -> bool:
@@ -49,9 +79,8 @@ def _with_times(items: list[dict], tz: tzinfo) -> list[dict]:
 def loss_report(form: MultiDict, tz: tzinfo) -> dict:
     """schemas.LossReport."""
     return {
-        "data": rows(form, "data", ("category", "present", "note")),
-        "customers": [row | {"persons": _number(row["persons"])}
-                      for row in rows(form, "customer", ("customer_id", "persons", "present", "note"))],
+        "data": rows(form, *ROWS["data"]),
+        "customers": [row | {"persons": _number(row["persons"])} for row in rows(form, *ROWS["customers"])],
         "eu_data_subjects": _checked(form, "eu_data_subjects"),
         "forgotten": {key: form[f"forgotten-{key}"] for key in FORGOTTEN if form.get(f"forgotten-{key}")},
         "forgotten_detail": form.get("forgotten_detail", ""),
@@ -61,8 +90,8 @@ def loss_report(form: MultiDict, tz: tzinfo) -> dict:
         "last_seen_at": aware(form.get("last_seen_at", ""), tz),
         "last_seen_place": form.get("last_seen_place", ""),
         "circumstances": form.get("circumstances", ""),
-        "movements": _with_times(rows(form, "move", ("at", "place", "text")), tz),
-        "told": _with_times(rows(form, "told", ("at", "who", "how")), tz),
+        "movements": _with_times(rows(form, *ROWS["movements"]), tz),
+        "told": _with_times(rows(form, *ROWS["told"]), tz),
         "lost_or_stolen": form.get("lost_or_stolen", "unknown"),
     }
 
@@ -99,11 +128,11 @@ def facts(form: MultiDict, tz: tzinfo) -> dict:
 
 
 def review(form: MultiDict) -> dict:
-    return {"causes": rows(form, "cause", ("category", "text"))}
+    return {"causes": rows(form, *ROWS["causes"])}
 
 
 def action(form: MultiDict) -> dict:
-    return {k: form.get(k, "") for k in ("description", "owner", "due_on")}
+    return {k: form.get(k, "") for k in ("description", "owner")} | {"due_on": form.get("due_on") or None}
 
 
 def measure(form: MultiDict) -> dict:
@@ -120,7 +149,7 @@ def measure(form: MultiDict) -> dict:
         data["disciplinary_action"] = form.get("disciplinary_action") or None
         review_fields = {k: form.get(f"review_{k}", "").strip() for k in ("reviewer", "reviewed_on", "conclusion")}
         if any(review_fields.values()):
-            data["legal_review"] = review_fields
+            data["legal_review"] = review_fields | {"reviewed_on": review_fields["reviewed_on"] or None}
     if kind == "reprimand":
         data["announce_company_wide"] = _checked(form, "announce_company_wide")
     if kind == "written_report":

@@ -1,72 +1,80 @@
-"""Japanese (default) and English: the template helpers, labels for coded values, and local times."""
+"""The console in the reader's language and the configured zone: the template helpers.
+
+What the service says lives in ``incident.texts`` (codes as words, timeline entries, form fields and the sentences
+of validation problems); this module only picks the reader's language (``auth.lang``) and the console's zone.
+Text that belongs to one page is written in its template as ``T("日本語", "English")``.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import get_args
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
+from markupsafe import Markup
 
-from contracts import words as said
-from contracts.errors import INCIDENT_MESSAGES
+from contracts import words
+from contracts.errors import INCIDENT_MESSAGES, IncidentRefusal
 from contracts.events import AssetKind, DataCategory, Encryption
+from incident import texts
 from incident.console import auth, now
 from incident.measures import NOTES
-
-LABELS: dict[str, tuple[str, str]] = {
-    # statuses
-    "suspected": ("紛失の疑い", "suspected"), "confirmed": ("紛失確認", "confirmed"), "recovered": ("回収済み", "recovered"),
-    "closed": ("クローズ", "closed"), "open": ("未着手", "open"), "in_progress": ("対応中", "in progress"),
-    "done": ("完了", "done"), "no_leak": ("漏えいなし", "no leak"), "resolved": ("対応完了", "resolved"),
-    # presence
-    "yes": ("あり", "yes"), "no": ("なし", "no"), "unknown": ("不明", "unknown"),
-    "lost": ("紛失", "lost"), "stolen": ("盗難", "stolen"),
-    # causes
-    "workload": ("業務量", "workload"), "work_style": ("働き方", "work style"), "procedure": ("手順", "procedure"),
-    "equipment": ("機器", "equipment"), "training": ("教育", "training"), "individual": ("個人", "individual"),
-    "other": ("その他", "other"),
-    # measures
-    "cost_claim": ("実費の請求", "actual-cost claim"), "damages_claim": ("顧客損害の賠償請求", "claim for customer damages"),
-    "disciplinary": ("懲戒処分", "disciplinary action"), "reprimand": ("訓戒", "reprimand"),
-    "written_report": ("始末書・報告書", "written report / apology"), "demotion": ("降格", "demotion"),
-    "pay_cut": ("減給", "pay cut"), "suspension": ("出勤停止", "suspension"), "dismissal": ("懲戒解雇", "dismissal"),
-    "ordinary": ("通常の過失", "ordinary negligence"), "gross": ("重過失", "gross negligence"),
-    "intentional": ("故意", "intentional"),
-    # roles
-    "viewer": ("閲覧者", "viewer"), "responder": ("対応担当", "responder"),
-    "privacy_officer": ("個人情報保護責任者", "privacy officer"),
-    "admin": ("管理者", "admin"), "fact": ("事実", "fact"), "told": ("連絡", "told"), "system": ("システム", "system"),
-}
+from incident.texts import fields, timeline
 
 
 def T(ja: str, en: str) -> str:
-    """The text in the reader's language."""
+    """Page text in the reader's language."""
     return ja if auth.lang() == "ja" else en
 
 
+def tz():
+    return current_app.extensions["incident_tz"]
+
+
 def label(code) -> str:
-    pair = LABELS.get(str(code))
-    return T(*pair) if pair else str(code)
+    """A code in words (incident.texts.LABELS)."""
+    return texts.label(code, auth.lang())
 
 
 def kind_label(code) -> str:
     """Asset kinds, data categories and encryption read as in e-mails and at the kiosk (contracts.words)."""
-    return said.kind(code, auth.lang())
+    return words.kind(code, auth.lang())
 
 
 def category_label(code) -> str:
-    return said.category(code, auth.lang())
+    return words.category(code, auth.lang())
 
 
 def encryption_label(code) -> str:
-    return said.encryption(code, auth.lang())
+    return words.encryption(code, auth.lang())
 
 
-def pick(text: str | None) -> str:
-    """One half of a stored "日本語 / English" text, when it has exactly one such divider."""
-    if not text:
-        return ""
-    parts = text.split(" / ")
-    return (parts[0] if auth.lang() == "ja" else parts[1]) if len(parts) == 2 else text
+def say(text) -> str:
+    """A stored pair (``{"ja", "en"}``, or an older "日本語 / English" text) in the reader's language."""
+    return texts.say(text, auth.lang())
+
+
+def entry(e: dict) -> str:
+    """A timeline entry of ``views.detail`` in the reader's language and the console's zone."""
+    return timeline.render(e.get("code"), e.get("params"), e["text"], auth.lang(), tz())
+
+
+def title(incident) -> str:
+    return texts.title(incident.origin, incident.asset, auth.lang())
+
+
+def F(form: str, path: str) -> str:
+    """A form field's label, the same one a validation message names it by."""
+    return fields.field_label(form, path, auth.lang())
+
+
+def join(items) -> str:
+    return texts.join(items, auth.lang())
+
+
+def zoned(text: str) -> str:
+    """A time input's label with the console's zone, in which what is typed there counts: 日時（JST）/ Time (JST)."""
+    zone = now().astimezone(tz()).strftime("%Z")
+    return T(f"{text}（{zone}）", f"{text} ({zone})")
 
 
 def _aware(value) -> datetime | None:
@@ -81,15 +89,14 @@ def _aware(value) -> datetime | None:
 
 
 def local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A time in the console's zone."""
-    when = _aware(value)
-    return when.astimezone(current_app.extensions["incident_tz"]).strftime(fmt) if when else ""
+    """A time in the console's zone, with the zone shown."""
+    return texts.when(_aware(value), tz(), fmt)
 
 
 def input_time(value) -> str:
     """For a datetime-local input: the local time, or what was typed if it was not a time."""
-    if _aware(value):
-        return local(value, "%Y-%m-%dT%H:%M")
+    if when := _aware(value):
+        return when.astimezone(tz()).strftime("%Y-%m-%dT%H:%M")
     return value if isinstance(value, str) else ""
 
 
@@ -110,10 +117,26 @@ def overdue(value) -> bool:
     return when is not None and when < now()
 
 
+def refusal_text(exc: IncidentRefusal, form_table: str | None = None, row: int | None = None) -> str:
+    """A refusal in the reader's language; a validation problem as a sentence naming the field by the form's label."""
+    if exc.code == "invalid_input" and form_table:
+        return fields.sentence(form_table, exc.params, auth.lang(), row)
+    return exc.message(auth.lang())
+
+
+def bad(form: str, name: str) -> Markup:
+    """Inside the input's tag: marks the field a refusal names (aria-invalid, the message, a target to jump to)."""
+    if g.get("invalid") != (form, name):
+        return Markup("")
+    return Markup(' aria-invalid="true" aria-describedby="refusal" id="invalid-field"')
+
+
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(T=T, label=label, kind_label=kind_label, category_label=category_label,
-                                 encryption_label=encryption_label, pick=pick, may=auth.may, csrf_token=auth.csrf_token,
-                                 lang=auth.lang, here=lambda: request.full_path.rstrip("?"), notes=NOTES,
-                                 refusals=INCIDENT_MESSAGES, categories=get_args(DataCategory),
-                                 kinds=get_args(AssetKind), encryptions=get_args(Encryption))
-    app.jinja_env.filters.update(local=local, input_time=input_time, left=left, overdue=overdue)
+                                 encryption_label=encryption_label, say=say, entry=entry, title=title, F=F, join=join,
+                                 zoned=zoned, bad=bad, may=auth.may, csrf_token=auth.csrf_token, lang=auth.lang,
+                                 here=lambda: request.full_path.rstrip("?"), notes=NOTES, refusals=INCIDENT_MESSAGES,
+                                 categories=get_args(DataCategory), kinds=get_args(AssetKind),
+                                 encryptions=get_args(Encryption), delivery_statuses=texts.DELIVERY_STATUSES,
+                                 delivery_templates=texts.DELIVERY_TEMPLATES)
+    app.jinja_env.filters.update(local=local, input_time=input_time, left=left, overdue=overdue, category=category_label)

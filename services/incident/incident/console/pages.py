@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from contracts.errors import IncidentRefusal
 from incident import ppc as ppc_draft
 from incident import queries, views
-from incident.console import auth, db
+from incident.console import auth, db, forms
 from incident.console.auth import login_required
-from incident.console.i18n import T
+from incident.console.i18n import T, refusal_text
 from incident.handlers import common
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
 
 bp = Blueprint("pages", __name__)
 HTTP_STATUS = {"not_permitted": 403, "incident_unknown": 404, "entry_unknown": 404, "incident_closed": 409}
+FIELD_TABLES = {"correct": "timeline", "edit": "user"}  # a form's id -> its fields in incident.texts.fields
 
 
 @dataclass
@@ -26,7 +27,7 @@ class Posted:
     """A form that was sent and refused: shown again as it was typed."""
     form: str
     values: MultiDict = field(default_factory=MultiDict)
-    body: dict | None = None  # the structured loss report, for the report form
+    body: dict | None = None  # the structured loss report, for the report form (its rows as the use case got them)
 
     def get(self, form: str, name: str, default=""):
         return self.values.get(name, "") if form == self.form else default
@@ -34,13 +35,27 @@ class Posted:
     def checked(self, form: str, name: str, default: bool = False) -> bool:
         return name in self.values if form == self.form else default
 
+    @property
+    def fields(self) -> str:
+        """Where this form's labels are (``action-3`` is an action's status, ``measure-cost_claim`` a measure)."""
+        head, dash, _ = self.form.partition("-")
+        return "action_status" if head == "action" and dash else FIELD_TABLES.get(head, head)
+
 
 def status_of(exc: IncidentRefusal) -> int:
     return HTTP_STATUS.get(exc.code, 400)
 
 
-def message(exc: IncidentRefusal) -> str:
-    return exc.message(auth.lang())
+def message(exc: IncidentRefusal, posted: Posted | None = None) -> str:
+    """The refusal in the reader's language. With the form it refused, the field it names is marked on the page
+    (``g.invalid``, read by the ``bad`` helper) and a validation problem is said with the form's own label."""
+    if posted is None or not posted.form:
+        return refusal_text(exc)
+    row = None
+    if path := exc.params.get("field"):
+        name, row = forms.input_for(path, posted.values, reindexed=posted.body is not None)
+        g.invalid = (posted.form, name)
+    return refusal_text(exc, posted.fields, row)
 
 
 def refused(action: str):
@@ -55,13 +70,29 @@ def refused(action: str):
 @bp.get("/")
 @login_required
 def incidents():
-    """Every incident, the nearest open deadline first (none last), closed ones at the end."""
+    """Every incident (or an asset's: ``?asset=LT-0002``), the nearest open deadline first (none last), closed ones
+    at the end."""
     return render_list()
 
 
 def render_list(error: IncidentRefusal | None = None, posted: Posted | None = None, status: int = 200):
-    return render_template("list.html", incidents=queries.incidents(db()), error=error and message(error),
-                           posted=posted or Posted(""), tz=current_app.extensions["incident_tz"]), status
+    asset = (request.args.get("asset") or "").strip().upper() or None
+    shown = queries.incidents(db(), asset=asset)
+    return render_template("list.html", incidents=shown, why={i.id: views.no_deadline(i) for i in shown},
+                           asset=asset, error=error and message(error, posted), posted=posted or Posted("")), status
+
+
+@bp.get("/incidents/by-asset/<tag>")
+@login_required
+def by_asset(tag: str):
+    """For links made before an incident's reference is known (e-mails): the asset's newest incident that is not
+    closed, else the list of the asset's incidents with a message."""
+    tag = tag.strip().upper()
+    found = queries.newest_live_for_asset(db(), tag)
+    if found is not None:
+        return redirect(url_for("pages.incident", reference=found.reference))
+    flash(T(f"備品 {tag} について対応中のインシデントはありません。", f"There is no open incident about asset {tag}."))
+    return redirect(url_for("pages.incidents", asset=tag))
 
 
 @bp.get("/incidents/<reference>")
@@ -78,11 +109,11 @@ def render_incident(reference: str, error: IncidentRefusal | None = None, posted
     except IncidentRefusal as exc:
         return render_template("error.html", message=message(exc)), 404
     posted = posted or Posted("")
-    file = views.detail(found)
+    file = views.detail(found, current_app.extensions["incident_tz"])
     report = posted.body if posted.form == "report" and posted.body else report_prefill(found, file)
     still_open = [a for a in file["actions"] if a["status"] != "done"]
     return render_template("incident.html", i=found, d=file, report=report, posted=posted, forgotten=FORGOTTEN,
-                           error=error and message(error), open_actions=still_open), status
+                           error=error and message(error, posted), open_actions=still_open), status
 
 
 def report_prefill(found: Incident, file: dict) -> dict:

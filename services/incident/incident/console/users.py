@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from contracts.errors import IncidentRefusal
 from incident.models import ConsoleUser
 from incident.roles import ROLES
+from incident.texts import labels
 
 MIN_PASSWORD = 12
 # compared against when the username is unknown, so a wrong name costs as long as a wrong password
@@ -27,7 +28,8 @@ def add_user(session: Session, username: str, display_name: str, role: str, pass
         raise IncidentRefusal("invalid_input", {"field": "display_name", "problem": "1-100 characters",
                                                 "problem_ja": "1〜100文字"})
     if role not in ROLES:
-        raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
+        raise IncidentRefusal("invalid_input", {"field": "role", "type": "literal_error", "problem": ", ".join(ROLES),
+                                                "problem_ja": "、".join(labels(r).ja for r in ROLES)})
     _check_password(password)
     if session.scalar(select(ConsoleUser.id).where(ConsoleUser.username == username)) is not None:
         raise IncidentRefusal("invalid_input", {"field": "username", "problem": "already taken",
@@ -47,7 +49,8 @@ def update_user(session: Session, by: str, username: str, role: str, active: boo
         raise IncidentRefusal("invalid_input", {"field": "username", "problem": "no such user",
                                                 "problem_ja": "そのユーザーはいません"})
     if role not in ROLES:
-        raise IncidentRefusal("invalid_input", {"field": "role", "problem": " / ".join(ROLES)})
+        raise IncidentRefusal("invalid_input", {"field": "role", "type": "literal_error", "problem": ", ".join(ROLES),
+                                                "problem_ja": "、".join(labels(r).ja for r in ROLES)})
     if user.username == by and (role != "admin" or not active):
         raise IncidentRefusal("invalid_input", {"field": "role", "problem": "you cannot remove your own admin access",
                                                 "problem_ja": "自分の管理者権限は外せません"})
@@ -68,7 +71,9 @@ def password_mark(user: ConsoleUser, key: str | bytes) -> str:
 
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
-        raise IncidentRefusal("invalid_input", {"field": "password", "problem": f"at least {MIN_PASSWORD} characters",
+        raise IncidentRefusal("invalid_input", {"field": "password", "type": "string_too_short",
+                                                "min_length": str(MIN_PASSWORD),
+                                                "problem": f"at least {MIN_PASSWORD} characters",
                                                 "problem_ja": f"{MIN_PASSWORD}文字以上"})
 
 

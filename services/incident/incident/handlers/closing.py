@@ -23,8 +23,7 @@ def record_review(session: Session, actor: Actor, incident_id, data: dict, *, no
         session.add(Review(incident=incident, causes=causes, updated_at=now, updated_by=actor.name))
     else:
         incident.review.causes, incident.review.updated_at, incident.review.updated_by = causes, now, actor.name
-    note(session, incident, actor, now, "原因分析を記録 / review recorded: " +
-         "; ".join(f"[{c['category']}] {c['text']}" for c in causes))
+    note(session, incident, actor, now, code="review_recorded", params={"causes": causes})
     updated(session, incident, now, "review")
     session.commit()
 
@@ -37,8 +36,8 @@ def add_action(session: Session, actor: Actor, incident_id, data: dict, *, now: 
     action = PreventionAction(incident=incident, description=form.description, owner=form.owner, due_on=form.due_on,
                               status="open", created_at=now, created_by=actor.name)
     session.add(action)
-    note(session, incident, actor, now, f"再発防止策を追加 / prevention action added: {form.description} "
-                                        f"({form.owner}, {form.due_on.isoformat()})")
+    note(session, incident, actor, now, code="action_added", params={"description": form.description, "owner": form.owner,
+                                                                     "due_on": form.due_on.isoformat()})
     updated(session, incident, now, "review", "prevention action added")
     session.commit()
     return action
@@ -54,7 +53,7 @@ def update_action(session: Session, actor: Actor, incident_id, action_id: int, s
         raise IncidentRefusal("entry_unknown", {"what": "action", "key": action_id})
     domain.require_action_status(status)
     action.status, action.done_at = status, now if status == "done" else None
-    note(session, incident, actor, now, f"再発防止策「{action.description}」→ {status} / prevention action -> {status}")
+    note(session, incident, actor, now, code="action_status", params={"description": action.description, "status": status})
     updated(session, incident, now, "review", f"action {action.id} {status}")
     session.commit()
 
@@ -68,7 +67,7 @@ def record_measure(session: Session, actor: Actor, incident_id, data: dict, *, n
     measure = EmployeeMeasure(incident=incident, kind=form.kind, details=form.model_dump(mode="json"), notes=notes,
                               decided_by=actor.name, decided_at=now)
     session.add(measure)
-    note(session, incident, actor, now, f"従業員への措置を記録 / measure toward the employee recorded: {form.kind}")
+    note(session, incident, actor, now, code="measure_recorded", params={"kind": form.kind})
     updated(session, incident, now, "measure", form.kind)
     session.commit()
     return measure
@@ -82,11 +81,11 @@ def close(session: Session, actor: Actor, incident_id, resolution: str, reason: 
     done = domain.closing(incident.status, resolution, reason, [a.status for a in incident.actions], override_reason,
                           actor)
     if done.overridden:
-        note(session, incident, actor, now, f"未完了の対策 {done.overridden} 件を残してクローズ / closed with "
-                                            f"{done.overridden} open action(s): {done.override_reason}")
+        note(session, incident, actor, now, code="closed_with_open_actions",
+             params={"count": done.overridden, "reason": done.override_reason})
     incident.status, incident.closed_at, incident.closed_by = domain.moved(incident.status, "closed"), now, actor.name
     incident.resolution, incident.close_reason, incident.next_due_at = done.resolution, done.reason, None
-    note(session, incident, actor, now, f"クローズ（{done.resolution}）/ closed ({done.resolution}): {done.reason}")
+    note(session, incident, actor, now, code="closed", params={"resolution": done.resolution, "reason": done.reason})
     session.flush()
     outbox.add(session, ev.IncidentClosed.new(occurred_at=now, incident=views.summary(incident),
                                               resolution=done.resolution, closed_by=actor.name, reason=done.reason))

@@ -31,11 +31,13 @@ def live(session: Session, incident_id: int | str) -> Incident:
     return incident
 
 
-def note(session: Session, incident: Incident, actor: Actor, now: datetime, text: str, *, at: datetime | None = None,
-         kind: str = "system", place: str = "", supersedes: int | None = None) -> TimelineEntry:
-    """A timeline entry: ``at`` when it happened (default now), recorded now by the actor."""
+def note(session: Session, incident: Incident, actor: Actor, now: datetime, text: str = "", *, code: str | None = None,
+         params: dict | None = None, at: datetime | None = None, kind: str = "system", place: str = "",
+         supersedes: int | None = None) -> TimelineEntry:
+    """A timeline entry: ``at`` when it happened (default now), recorded now by the actor. What a person typed is
+    ``text``; what the service says is a ``code`` of ``incident.texts.timeline`` with its ``params``."""
     entry = TimelineEntry(incident=incident, at=at or now, recorded_at=now, recorded_by=actor.name, kind=kind,
-                          place=place, text=text, supersedes_id=supersedes)
+                          place=place, text=text, code=code, params=params, supersedes_id=supersedes)
     session.add(entry)
     return entry
 
@@ -66,12 +68,12 @@ def recompute(session: Session, incident: Incident, now: datetime, actor: Actor 
         before = (row.required, row.target_at, row.limit_at)
         row.law, row.title_ja, row.title_en = duty.law, duty.title_ja, duty.title_en
         row.required, row.target_at, row.limit_at, row.reasons = duty.required, duty.target_at, duty.limit_at, \
-            list(duty.reasons)
+            [reason.as_dict() for reason in duty.reasons]
         if before != (row.required, row.target_at, row.limit_at) and (before[0] or row.required):
-            changes.append(f"{duty.title_ja} / {duty.title_en}: {'要' if duty.required else '不要'}"
-                           f"{' ' + duty.due_at.strftime('%Y-%m-%d %H:%M UTC') if duty.due_at else ''}")
+            changes.append({"duty": duty.code, "required": duty.required,
+                            "due_at": duty.due_at.isoformat() if duty.due_at else None})
     session.flush()
     refresh_next_due(incident)
     if changes:
-        note(session, incident, actor, now, "法的義務を再判定 / duties recomputed: " + "; ".join(changes))
+        note(session, incident, actor, now, code="duties_recomputed", params={"changes": changes})
     return bool(changes)

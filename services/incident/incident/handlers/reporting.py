@@ -1,7 +1,9 @@
 """The report and the facts: loss report versions, the timeline, the facts behind the duties, a duty done."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,19 +18,36 @@ REPORT_PARTS = ("data", "customers", "eu_data_subjects", "forgotten", "forgotten
                 "last_seen_place", "circumstances", "movements", "told", "lost_or_stolen")
 
 
-def _report_changes(before: dict, after: dict) -> str:
+def _report_changes(before: dict, after: dict) -> list[str]:
     """Which parts of the report a new version changed, for the timeline."""
-    changed = [part for part in REPORT_PARTS if before.get(part) != after.get(part)]
-    return "変更 / changed: " + (", ".join(changed) if changed else "なし / none")
+    return [part for part in REPORT_PARTS if before.get(part) != after.get(part)]
 
 
-def _stated(report: schemas.LossReport) -> list[tuple[datetime, str, str, str]]:
-    """The facts a report states, as timeline entries (at, place, text, kind)."""
-    facts = [(report.last_seen_at, report.last_seen_place, f"最後に確認 / last seen: {report.circumstances}", "fact")]
-    facts += [(move.at, move.place, move.text, "fact") for move in report.movements]
-    facts += [(told.at, "", f"{told.who} に連絡 / told {told.who}" + (f" ({told.how})" if told.how else ""), "told")
-              for told in report.told]
+class Stated(NamedTuple):
+    """A fact a report states, as a timeline entry: typed ``text``, or a ``code`` with ``params``."""
+    at: datetime
+    place: str
+    kind: str
+    text: str = ""
+    code: str | None = None
+    params: dict | None = None
+
+    def key(self) -> tuple:
+        return self.at, self.place, self.text, self.code, json.dumps(self.params, sort_keys=True, ensure_ascii=False)
+
+
+def _stated(report: schemas.LossReport) -> list[Stated]:
+    """The facts a report states, as timeline entries."""
+    facts = [Stated(report.last_seen_at, report.last_seen_place, "fact", code="last_seen",
+                    params={"circumstances": report.circumstances})]
+    facts += [Stated(move.at, move.place, "fact", move.text) for move in report.movements]
+    facts += [Stated(told.at, "", "told", code="told", params={"who": told.who, "how": told.how}) for told in report.told]
     return facts
+
+
+def _report_times(report: schemas.LossReport) -> list[tuple[str, datetime]]:
+    return [("last_seen_at", report.last_seen_at), *((f"movements.{n}.at", m.at) for n, m in enumerate(report.movements)),
+            *((f"told.{n}.at", t.at) for n, t in enumerate(report.told))]
 
 
 def submit_report(session: Session, actor: Actor, incident_id, data: dict, *, now: datetime) -> ReportVersion:
@@ -36,6 +55,7 @@ def submit_report(session: Session, actor: Actor, incident_id, data: dict, *, no
     actor.require("submit_report")
     incident = live(session, incident_id)
     report = schemas.parse(schemas.LossReport, data)
+    domain.require_past(_report_times(report), now)
     previous = incident.reports[-1].body if incident.reports else None
     domain.check_report(report, incident.ledger_inventory, previous)
     version = len(incident.reports) + 1
@@ -43,13 +63,14 @@ def submit_report(session: Session, actor: Actor, incident_id, data: dict, *, no
                         body=report.model_dump(mode="json"))
     session.add(row)
     # a new version repeats the facts of the last one: only what is new goes onto the timeline
-    known = {(e.at, e.place, e.text) for e in incident.timeline}
-    for at, place, text, kind in _stated(report):
-        if (at, place, text) not in known:
-            note(session, incident, actor, now, text, at=at, kind=kind, place=place)
-            known.add((at, place, text))
-    note(session, incident, actor, now, f"紛失報告 第{version}版を提出 / loss report version {version} submitted" +
-         ("" if previous is None else " (" + _report_changes(previous, row.body) + ")"))
+    known = {Stated(e.at, e.place, e.kind, e.text, e.code, e.params).key() for e in incident.timeline}
+    for fact in _stated(report):
+        if fact.key() not in known:
+            note(session, incident, actor, now, fact.text, code=fact.code, params=fact.params, at=fact.at,
+                 kind=fact.kind, place=fact.place)
+            known.add(fact.key())
+    note(session, incident, actor, now, code="report_submitted",
+         params={"version": version, "changed": None if previous is None else _report_changes(previous, row.body)})
     incident.facts = domain.facts_after_report(incident.facts, report)
     incident.status = domain.moved(incident.status, "report_submitted")
     session.flush()
@@ -81,10 +102,11 @@ def add_timeline(session: Session, actor: Actor, incident_id, data: dict, *, now
     actor.require("add_timeline")
     incident = live(session, incident_id)
     move = schemas.parse(schemas.Movement, {k: data[k] for k in ("at", "place", "text") if k in data})
+    domain.require_past([("at", move.at)], now)
     kind = data.get("kind", "fact")
     if kind not in ("fact", "told"):
-        raise IncidentRefusal("invalid_input", {"field": "kind", "problem": "fact or told",
-                                                "problem_ja": "fact（事実）か told（連絡）"})
+        raise IncidentRefusal("invalid_input", {"field": "kind", "type": "literal_error", "problem": "fact or told",
+                                                "problem_ja": "「事実」か「連絡」"})
     supersedes = _superseded(session, incident.id, data.get("supersedes"))
     entry = note(session, incident, actor, now, move.text, at=move.at, kind=kind, place=move.place,
                  supersedes=supersedes)
@@ -96,12 +118,14 @@ def set_facts(session: Session, actor: Actor, incident_id, data: dict, *, now: d
     """The judgement calls behind the duties (and when the company became aware); the duties follow."""
     actor.require("set_facts")
     incident = live(session, incident_id)
-    given = schemas.parse(schemas.Facts, data).model_dump(mode="json", exclude_unset=True)
+    facts = schemas.parse(schemas.Facts, data)
+    domain.require_past([("aware_at", facts.aware_at)], now)
+    given = facts.model_dump(mode="json", exclude_unset=True)
     if aware := given.pop("aware_at", None):
         incident.aware_at = datetime.fromisoformat(aware)
     incident.facts = incident.facts | given
-    note(session, incident, actor, now, "判断事項を更新 / assessment facts changed: " +
-         ", ".join(f"{k}={v}" for k, v in given.items()) + (f", aware_at={aware}" if aware else ""))
+    note(session, incident, actor, now, code="facts_changed",
+         params={"facts": given | ({"aware_at": aware} if aware else {})})
     changed = recompute(session, incident, now, actor)
     updated(session, incident, now, "duties" if changed else "status", "facts changed")
     session.commit()
@@ -116,8 +140,7 @@ def mark_duty_done(session: Session, actor: Actor, incident_id, code: str, done_
     if duty is None:
         raise IncidentRefusal("entry_unknown", {"what": "duty", "key": code})
     duty.done_at, duty.done_by, duty.done_note = now, actor.name, (done_note or "")[:2000]
-    note(session, incident, actor, now, f"{duty.title_ja} を完了 / {duty.title_en} done" +
-         (f": {done_note}" if done_note else ""))
+    note(session, incident, actor, now, code="duty_done", params={"duty": duty.code, "note": duty.done_note})
     refresh_next_due(incident)
     updated(session, incident, now, "duties", f"{code} done")
     session.commit()
