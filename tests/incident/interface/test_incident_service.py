@@ -92,8 +92,8 @@ def test_report_completed_recomputes_the_duties_and_keeps_every_version(incident
     after = incident_rpc.submit_report(RESPONDER, ref, second)
     assert [r["version"] for r in after["reports"]] == [1, 2] and first["summary"]["status"] == "confirmed"
     assert after["appi_cases"] == [1, 4] and "health" in after["inventory"]["categories"]
-    assert any("最後に確認" in e["text"] and e["place"] == "山手線 品川駅" for e in after["timeline"])
-    assert any(e["kind"] == "told" and "田中 一郎" in e["text"] for e in after["timeline"])
+    assert any("最後に確認" in e["said"]["ja"] and e["place"] == "山手線 品川駅" for e in after["timeline"])
+    assert any(e["kind"] == "told" and "田中 一郎" in e["said"]["en"] for e in after["timeline"])
     changes = [b["change"] for kind, b in incident_events.collect(1.0) if kind == "incident_updated"]
     assert changes.count("report") == 2
 
@@ -138,9 +138,9 @@ def test_a_new_report_version_adds_only_new_facts_to_the_timeline(incident_rpc, 
     first = incident_rpc.submit_report(RESPONDER, ref, loss_report(now))
     moves = loss_report(now)["movements"] + [{"at": now.isoformat(), "place": "遺失物センター", "text": "届出を提出"}]
     second = incident_rpc.submit_report(RESPONDER, ref, loss_report(now, movements=moves))
-    facts = [e["text"] for e in second["timeline"] if e["kind"] in ("fact", "told")]
+    facts = [e["said"]["ja"] for e in second["timeline"] if e["kind"] in ("fact", "told")]
     assert len(facts) == len(set(facts)) == len([e for e in first["timeline"] if e["kind"] in ("fact", "told")]) + 1
-    assert any("changed: movements" in e["text"] for e in second["timeline"]), [e["text"] for e in second["timeline"]]
+    assert any("changed: movements" in e["said"]["en"] and "変更：前後の行動" in e["said"]["ja"] for e in second["timeline"])
 
 
 def test_a_viewer_may_look_but_not_act(incident_rpc, publish, incident_engine):
@@ -196,7 +196,7 @@ def test_marked_lost_in_the_ledger_confirms_the_suspected_incident(incident_rpc,
     publish(lost.model_copy(update={"event_id": str(uuid.uuid4())}))
     update = incident_events.wait_for("incident_updated", predicate=lambda b: b["detail"] == "marked lost")
     assert update["incident"]["status"] == "confirmed"
-    assert any("台帳で紛失と確定" in e["text"] for e in incident_rpc.get_incident(VIEWER, ref)["timeline"])
+    assert any("台帳で紛失と確定" in e["said"]["ja"] for e in incident_rpc.get_incident(VIEWER, ref)["timeline"])
 
 
 def test_open_prevention_actions_block_closing_unless_a_manager_records_why(incident_rpc, publish):
@@ -221,7 +221,7 @@ def test_an_admin_may_close_with_open_actions_and_the_reason_is_on_the_timeline(
     incident_rpc.add_action(RESPONDER, ref, {"description": "全社研修の改訂", "owner": "情報セキュリティ室",
                                              "due_on": "2027-03-31"})
     closed = incident_rpc.close(ADMIN, ref, "resolved", "対応完了", "研修改訂は年度計画で追跡")
-    assert any("研修改訂は年度計画で追跡" in e["text"] for e in closed["timeline"])
+    assert any("研修改訂は年度計画で追跡" in e["said"]["en"] for e in closed["timeline"])
 
 
 def test_measures_toward_the_employee_follow_labour_law(incident_rpc, publish):

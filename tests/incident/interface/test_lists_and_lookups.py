@@ -63,3 +63,28 @@ def test_a_refused_role_or_form_costs_no_ledger_lookup_and_an_allowed_report_ask
     assert ledger.asked == ["lt-0001"] and made.asset["tag"] == "LT-0001" and made.status == "confirmed"
     _report(session, "responder", {"description": "台帳にないUSBメモリ", "kind": "usb_storage"}, ledger)
     assert ledger.asked == ["lt-0001"]  # no tag, nothing to look up
+
+
+def test_the_employee_lookup_fails_softly_when_custody_does_not_answer(rabbit_config):
+    """No custody on this vhost: the report goes on with what was typed instead of failing or waiting on."""
+    import time
+    from incident import ledger
+    started = time.monotonic()
+    assert ledger.employee(rabbit_config["AMQP_URI"], "E001", timeout=1) is None
+    assert ledger.lookup(rabbit_config["AMQP_URI"], "LT-0001", timeout=1) is None
+    assert time.monotonic() - started < 10  # bounded by the time-outs, not hanging
+
+
+def test_a_holder_the_ledger_knows_gets_their_manager_and_department_and_keeps_what_was_typed(session):
+    manager = {"employee_number": "M001", "name": "田中 一郎", "email": "tanaka@example.co.jp", "department": "Sales",
+               "language": "ja"}
+    known = {"employee_number": "E001", "name": "佐藤 花子", "email": "sato@example.co.jp", "department": "Sales",
+             "language": "en", "manager_number": "M001", "manager": manager}
+    asked = []
+    made = opening.report_loss(session, "INC", Actor("someone", "responder"),
+                               {"description": "紛失", "holder_number": "E001", "holder_email": "hanako@example.co.jp"},
+                               datetime.now(timezone.utc), Ledger(), lambda n: asked.append(n) or known)
+    assert asked == ["E001"]
+    assert made.holder == {"employee_number": "E001", "name": "佐藤 花子", "email": "hanako@example.co.jp",
+                           "department": "Sales", "language": "en"}
+    assert made.manager == manager

@@ -64,4 +64,19 @@ def test_a_loss_reported_for_a_ledger_asset_starts_from_custodys_ledger(rpc, peo
     assert out["appi_cases"] == [1, 4]
     unknown = incident_rpc.report_loss(RESPONDER, {"asset_tag": "XX-9999", "kind": "usb_storage",
                                                    "description": "台帳にないUSBメモリ"})
-    assert unknown["asset"]["tag"] == "XX-9999" and any("台帳外" in e["text"] for e in unknown["timeline"])
+    assert unknown["asset"]["tag"] == "XX-9999" and any("台帳外" in e["said"]["ja"] for e in unknown["timeline"])
+
+
+def test_a_loss_reported_for_an_employee_takes_their_manager_and_department_from_the_ledger(rpc, people,  # noqa: F811
+                                                                                          incident_rpc):
+    out = incident_rpc.report_loss(RESPONDER, {"kind": "usb_storage", "description": "USBメモリを紛失",
+                                               "holder_number": "E001"})
+    assert out["summary"]["holder"] == {"employee_number": "E001", "name": "佐藤 花子", "email": "sato@example.co.jp",
+                                        "department": "Sales", "language": "ja"}  # blank name and e-mail filled in
+    assert out["summary"]["manager"]["employee_number"] == "M001" and out["summary"]["manager"]["name"] == "田中 一郎"
+    typed = incident_rpc.report_loss(RESPONDER, {"description": "スマートフォンを紛失", "holder_number": "E002",
+                                                 "holder_name": "伊藤 健（営業2課）"})
+    assert typed["summary"]["holder"]["name"] == "伊藤 健（営業2課）"  # what the reporter typed stays
+    assert typed["summary"]["manager"]["name"] == "田中 一郎"
+    unknown = incident_rpc.report_loss(RESPONDER, {"description": "紛失", "holder_number": "E999"})
+    assert unknown["summary"]["holder"] is None and unknown["summary"]["manager"] is None

@@ -92,20 +92,22 @@ def test_a_complete_report_passes():
 
 
 def test_a_category_the_ledger_named_cannot_silently_disappear_but_may_be_answered_no_with_a_reason():
-    assert refused(domain.check_report, report(data=[("name", "yes", "")]), LEDGER, None).params == {"item": "email"}
+    assert refused(domain.check_report, report(data=[("name", "yes", "")]), LEDGER, None).params == {
+        "item": "e-mail address", "item_ja": "メールアドレス"}  # the category in words, in each language
     domain.check_report(report(data=[("name", "yes", ""), ("email", "no", "アドレス帳は未同期")]), LEDGER, None)
 
 
 def test_a_customer_the_previous_version_named_cannot_silently_disappear():
     previous = report(customers=[("C-100", 300, "yes", ""), ("C-200", 5, "unknown", "")]).model_dump(mode="json")
-    assert refused(domain.check_report, report(), LEDGER, previous).params == {"item": "C-200"}
+    assert refused(domain.check_report, report(), LEDGER, previous).params == {"item": "C-200", "item_ja": "C-200"}
     assert domain.named_before(LEDGER, previous) == ["name", "email", "C-100", "name", "email", "C-100", "C-200"]
 
 
 def test_every_easily_forgotten_place_must_be_answered_and_only_those():
     partial = {key: "no" for key in list(FORGOTTEN)[1:]}
     missing = refused(domain.check_report, report(forgotten=partial), LEDGER, None)
-    assert missing.code == "report_incomplete" and "offline_files" in missing.message("en")
+    assert missing.code == "report_incomplete" and missing.params["field"] == "forgotten.offline_files"
+    assert "files synced for offline use" in missing.message("en") and "オフライン同期" in missing.message("ja")
     extra = refused(domain.check_report, report(forgotten={key: "no" for key in FORGOTTEN} | {"desk": "no"}), LEDGER, None)
     assert extra.code == "invalid_input" and extra.params["field"] == "forgotten" and extra.params["problem"] == "desk"
 

@@ -7,6 +7,7 @@ import pytest
 from contracts.events import DataInventory, Protection
 
 from incident import domain, duties
+from incident.texts import Said
 
 AWARE = datetime(2026, 12, 1, 9, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
 APPI_CODES = ("appi_ppc_preliminary", "appi_ppc_final", "appi_notify_persons")
@@ -29,14 +30,16 @@ def test_every_duty_is_listed_even_when_none_is_required():
     assert required(result) == set()
     assert all(d.reasons for d in result.duties)
     assert result.duty("appi_ppc_final").reasons == (
-        "第26条の4類型のいずれにも該当しない / none of the four Art. 26 cases applies",)
+        Said("第26条の4類型のいずれにも該当しない", "None of the four Art. 26 cases applies"),)
 
 
 def test_one_persons_health_data_is_case_1_and_requires_appi_duties():
     result = duties.assess(facts(categories=("name", "health")))
     assert result.appi_cases == (1,)
     assert required(result) >= set(APPI_CODES)
-    assert "(1) 要配慮個人情報（health）を含む / includes sensitive data (health)" in result.duty("appi_ppc_preliminary").reasons
+    # the category in words, not its code, in each language
+    assert Said("(1) 要配慮個人情報を含む：健康・病歴情報（要配慮個人情報）", "(1) Includes sensitive data: health data (sensitive)") \
+        in result.duty("appi_ppc_preliminary").reasons
 
 
 def test_sensitive_category_is_case_1():
@@ -74,7 +77,7 @@ def test_email_only_of_1200_persons_is_case_4_only_with_final_report_at_30_days(
     result = duties.assess(facts(categories=("email",), persons=1200))
     assert result.appi_cases == (4,)
     assert result.duty("appi_ppc_final").limit_at == AWARE + timedelta(days=30)
-    assert "(4) 本人の数が1,000人を超える（1,200人） / more than 1,000 persons (1,200)" in result.duty("appi_ppc_final").reasons
+    assert Said("(4) 本人の数が1,000人を超える（1,200人）", "(4) More than 1,000 persons (1,200)") in result.duty("appi_ppc_final").reasons
 
 
 def test_several_cases_are_all_listed():
@@ -105,8 +108,8 @@ def test_aes_256_xts_full_disk_with_key_apart_is_exempt_from_appi_and_gdpr_autho
     result = duties.assess(facts(categories=("health",), eu=True, protection=SAFE))
     assert result.encryption_exempt and result.appi_cases == (1,)
     assert required(result) == set()
-    assert "高度な暗号化により不要 / not required: high-level encryption" in result.duty("appi_ppc_preliminary").reasons
-    assert any("Art. 33(1)" in r for r in result.duty("gdpr_authority").reasons)
+    assert duties.NOT_REQUIRED_BY_ENCRYPTION in result.duty("appi_ppc_preliminary").reasons
+    assert any("Art. 33(1)" in r.en and "第33条1項" in r.ja for r in result.duty("gdpr_authority").reasons)
     assert domain.nearest_first(result.duties) == []
 
 
@@ -114,15 +117,15 @@ def test_encrypted_but_key_stored_with_device_is_not_exempt():
     result = duties.assess(facts(categories=("health",), protection=SAFE.model_copy(update={"key_stored_separately": False})))
     assert not result.encryption_exempt
     assert result.duty("appi_ppc_preliminary").required
-    assert "鍵が端末と一緒に保管 / key stored with the device" in result.reasoning
-    assert "鍵が端末と一緒に保管 / key stored with the device" in result.duty("appi_ppc_preliminary").reasons
+    assert Said("鍵が端末と一緒に保管", "Key stored with the device") in result.reasoning
+    assert Said("鍵が端末と一緒に保管", "Key stored with the device") in result.duty("appi_ppc_preliminary").reasons
 
 
 def test_unencrypted_device_is_not_exempt_for_that_reason_alone():
     result = duties.assess(facts(categories=("health",)))
     assert not result.encryption_exempt
-    assert result.reasoning.count("暗号化なし / not encrypted") == 1
-    assert not any("key stored" in line for line in result.reasoning)
+    assert result.reasoning.count(Said("暗号化なし", "Not encrypted")) == 1
+    assert not any("Key stored" in line.en for line in result.reasoning)
 
 
 @pytest.mark.parametrize("cipher", ["AES-256 XTS", "AES-256-GCM", "AES256", "aes-128-cbc", "XTS-AES 128", "AES",
@@ -135,7 +138,8 @@ def test_high_level_cipher_families_are_recognised(cipher):
 def test_unknown_cipher_with_key_apart_is_not_exempt(cipher):
     result = duties.assess(facts(protection=SAFE.model_copy(update={"cipher": cipher})))
     assert not result.encryption_exempt
-    assert any("not a recognised high-level cipher" in line for line in result.reasoning)
+    assert any("Not a recognised high-level cipher" in line.en and "高度な暗号方式と認められない" in line.ja
+               for line in result.reasoning)
 
 
 def test_chacha20_is_not_exempt_because_it_is_not_on_the_cryptrec_list():
@@ -148,7 +152,7 @@ def test_chacha20_is_not_exempt_because_it_is_not_on_the_cryptrec_list():
 def test_file_level_encryption_without_confirmation_that_all_data_is_inside_is_not_exempt():
     result = duties.assess(facts(categories=("health",), protection=SAFE.model_copy(update={"encryption": "file_level"})))
     assert not result.encryption_exempt
-    assert "暗号化ファイル外にデータが残る可能性 / personal data may lie outside the encrypted files" in result.reasoning
+    assert Said("暗号化ファイル外にデータが残る可能性", "Personal data may lie outside the encrypted files") in result.reasoning
 
 
 def test_file_level_encryption_with_all_data_inside_is_exempt():
@@ -161,7 +165,7 @@ def test_persons_not_contactable_requires_public_announcement_instead_of_notice(
     announcement, notice = result.duty("public_announcement"), result.duty("appi_notify_persons")
     assert announcement.required and announcement.target_at == AWARE + timedelta(days=3)
     assert not notice.required
-    assert notice.reasons == ("本人への通知が困難：公表で代替 / persons cannot be notified: public announcement instead",)
+    assert notice.reasons == (Said("本人への通知が困難：公表で代替", "The persons cannot be notified: public announcement instead"),)
 
 
 def test_contactable_persons_need_no_public_announcement():
@@ -204,7 +208,7 @@ def test_gdpr_without_eu_subjects_requires_nothing():
     result = duties.assess(facts(categories=("health",), eu=False))
     for code in ("gdpr_authority", "gdpr_notify_persons"):
         assert not result.duty(code).required
-        assert result.duty(code).reasons == ("EU域内の本人のデータなし / no EU data subjects",)
+        assert result.duty(code).reasons == (Said("EU域内の本人のデータなし", "No EU data subjects"),)
 
 
 def test_gdpr_unlikely_risk_needs_no_authority_notice():
@@ -224,7 +228,7 @@ def test_gdpr_high_risk_can_be_stated_explicitly():
 def test_gdpr_high_risk_with_encryption_needs_no_notice_to_persons():
     duty = duties.assess(facts(categories=("email",), eu=True, protection=SAFE, gdpr_high_risk=True)).duty("gdpr_notify_persons")
     assert not duty.required
-    assert any("Art. 34(3)(a)" in r for r in duty.reasons)
+    assert any("Art. 34(3)(a)" in r.en for r in duty.reasons)
 
 
 def test_deadlines_are_required_duties_nearest_first():

@@ -68,8 +68,8 @@ def _facts(facts: dict, lang: str, tz: tzinfo) -> str:
         if key == "aware_at":
             return _time(v, lang, tz)
         return label("automatic" if v is None else ("yes" if v else "no"), lang) if v is None or isinstance(v, bool) else v
-    return join((f"{field_label('facts', key, lang)}：{value(key, v)}" if lang == "ja" else
-                 f"{field_label('facts', key, lang)}: {value(key, v)}") for key, v in facts.items())
+    colon = "：" if lang == "ja" else ": "
+    return join((f"{field_label('facts', key, lang)}{colon}{value(key, v)}" for key, v in facts.items()), lang)
 
 
 _WORDS: dict[str, Words] = {
