@@ -13,3 +13,11 @@ def console(incident_db_url):  # noqa: F811
     server = ConsoleServer(incident_db_url)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def page(browser, console):
+    """A Chromium page at 1280x800, Japanese locale, Tokyo time."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="ja-JP", timezone_id="Asia/Tokyo")
+    yield page
+    page.close()

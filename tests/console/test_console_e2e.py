@@ -11,31 +11,10 @@ if patcher.is_monkey_patched("socket"):
     pytest.skip("run the console tests on plain threads: pytest -p no:eventlet tests/console", allow_module_level=True)
 
 from incident.roles import ROLES
-from tests.console.stack import LARGE, NAMES, SHOTS, SMALL, password
+from tests.console.stack import LARGE, SMALL, shot, sign_in
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
-
-
-@pytest.fixture
-def page(browser, console):
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="ja-JP", timezone_id="Asia/Tokyo")
-    yield page
-    page.close()
-
-
-def sign_in(page, console, role: str):
-    page.goto(console.url)
-    page.fill("input[name=username]", role)
-    page.fill("input[name=password]", password(role))
-    page.click("button.primary")
-    expect(page.get_by_test_id("who")).to_contain_text(NAMES[role])
-
-
-def shot(page, name: str):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")  # the side menu is sticky: shoot from the top
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def post_forms(page) -> int:
@@ -175,7 +154,7 @@ def test_english_toggle_lasts_for_the_session(page, console):
     expect(page.locator("#duties h2")).to_have_text("Legal duties and deadlines")
     expect(page.locator("tr[data-duty=appi_ppc_preliminary]")).to_contain_text("Preliminary report to the PPC")
     expect(page.locator("tr[data-duty=appi_ppc_preliminary] td.req")).to_have_text("required")
-    expect(page.get_by_test_id("timeline")).to_contain_text("not returned by the due time")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Not returned by the due time")
     shot(page, "incident-en")
     page.get_by_test_id("lang-ja").click()
     expect(page.locator("#duties h2")).to_have_text("法的義務と期限")

@@ -8,8 +8,7 @@ from eventlet import patcher
 if patcher.is_monkey_patched("socket"):
     pytest.skip("run the console tests on plain threads: pytest -p no:eventlet tests/console", allow_module_level=True)
 
-from tests.console.stack import NAMES, http_login
-from tests.console.test_console_e2e import shot, sign_in
+from tests.console.stack import NAMES, http_login, shot, sign_in
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

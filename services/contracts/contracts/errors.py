@@ -95,7 +95,7 @@ INCIDENT_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Incident {incident} was not found.",
     },
     "not_permitted": {
-        "ja": "{role} の権限では「{action}」はできません。",
+        "ja": "{role}の権限では「{action}」はできません。",
         "en": "The {role} role may not {action}.",
     },
     "invalid_input": MESSAGES["invalid_input"],
@@ -200,14 +200,18 @@ _VALIDATION_JA = {
 
 
 def invalid_input(refusal: type[Refusal], error: ValidationError, default_field: str = "?") -> Refusal:
-    """The first problem pydantic found, as ``invalid_input`` naming the field, in English and Japanese. The error
-    ``type`` and its context (``max_length``, ...) travel too, so a form can say it as a sentence with its own labels."""
-    first = error.errors()[0]
-    ctx = {k: str(v) for k, v in (first.get("ctx") or {}).items()}
-    params = {"field": ".".join(str(part) for part in first["loc"]) or default_field, "problem": first["msg"]}
-    if (japanese := _VALIDATION_JA.get(first["type"])) is not None:
+    """The first problem pydantic found, as ``invalid_input`` naming the field, in English and Japanese."""
+    return refusal("invalid_input", problem_params(error.errors()[0], default_field))
+
+
+def problem_params(problem: dict, default_field: str = "?") -> dict:
+    """One pydantic problem as a refusal's parameters: the field's path, the problem in English (and Japanese),
+    and the error ``type`` with its context (``max_length``, ...), so a form can say it with its own labels."""
+    ctx = {k: str(v) for k, v in (problem.get("ctx") or {}).items()}
+    params = {"field": ".".join(str(part) for part in problem["loc"]) or default_field, "problem": problem["msg"]}
+    if (japanese := _VALIDATION_JA.get(problem["type"])) is not None:
         params["problem_ja"] = japanese.format_map(_Missing(ctx))
-    return refusal("invalid_input", {**ctx, **params, "type": first["type"]})
+    return {**ctx, **params, "type": problem["type"]}
 
 
 def render(code: str, params: dict, lang: str = "ja", desk: Desk | None = None) -> str:

@@ -232,6 +232,12 @@ class DutyRule(NamedTuple):
 
 
 _APPI, _MYNA = "APPI Art. 26 (個人情報保護法第26条)", "My Number Act Art. 29-4 (番号法第29条の4)"
+LAWS: dict[str, Said] = {  # each stored citation (both languages: events, logs) as one language says it
+    _APPI: Said("個人情報保護法第26条", "APPI Art. 26"),
+    _APPI + " proviso": Said("個人情報保護法第26条第2項ただし書", "APPI Art. 26(2) proviso"),
+    _MYNA: Said("番号法第29条の4", "My Number Act Art. 29-4"),
+    "GDPR Art. 33": Said("GDPR第33条", "GDPR Art. 33"), "GDPR Art. 34": Said("GDPR第34条", "GDPR Art. 34"),
+}
 DUTY_RULES: tuple[DutyRule, ...] = (
     DutyRule("appi_ppc_preliminary", _APPI, "個人情報保護委員会への速報", "Preliminary report to the PPC",
              _appi, _after(PROMPT_TARGET), _after(PROMPT_LIMIT)),
@@ -289,3 +295,9 @@ def why_none_required(assessment: Assessment, inventory: DataInventory) -> Said:
                           ("appi_ppc_preliminary", "my_number_report_preliminary", "gdpr_authority"))
     return Said("判定の結果、報告・通知の義務はいずれも不要です：" + "；".join(r.ja for r in found),
                 "The assessment requires no report or notice: " + "; ".join(r.en for r in found))
+
+
+def law(citation: str, lang: str) -> str:
+    """A duty's legal basis in one language (a citation this table does not know is shown as stored)."""
+    said = LAWS.get(citation)
+    return said.in_(lang) if said else citation

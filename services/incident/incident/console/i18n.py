@@ -15,7 +15,7 @@ from markupsafe import Markup
 from contracts import words
 from contracts.errors import INCIDENT_MESSAGES, IncidentRefusal
 from contracts.events import AssetKind, DataCategory, Encryption
-from incident import texts
+from incident import duties, texts
 from incident.console import auth, now
 from incident.measures import NOTES
 from incident.texts import fields, timeline
@@ -58,6 +58,10 @@ def entry(e: dict) -> str:
     return timeline.render(e.get("code"), e.get("params"), e["text"], auth.lang(), tz())
 
 
+def law(citation: str) -> str:
+    return duties.law(citation, auth.lang())
+
+
 def title(incident) -> str:
     return texts.title(incident.origin, incident.asset, auth.lang())
 
@@ -91,6 +95,15 @@ def _aware(value) -> datetime | None:
 def local(value, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A time in the console's zone, with the zone shown."""
     return texts.when(_aware(value), tz(), fmt)
+
+
+def local_cell(value) -> Markup:
+    """A time for a table cell: it may break between the date and the clock, never inside either."""
+    shown = local(value)
+    if not shown:
+        return Markup("")
+    day, _, clock = shown.partition(" ")
+    return Markup('<span class="nowrap">{}</span> <span class="nowrap">{}</span>').format(day, clock)
 
 
 def input_time(value) -> str:
@@ -133,10 +146,10 @@ def bad(form: str, name: str) -> Markup:
 
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(T=T, label=label, kind_label=kind_label, category_label=category_label,
-                                 encryption_label=encryption_label, say=say, entry=entry, title=title, F=F, join=join,
+                                 encryption_label=encryption_label, say=say, entry=entry, law=law, title=title, F=F, join=join,
                                  zoned=zoned, bad=bad, may=auth.may, csrf_token=auth.csrf_token, lang=auth.lang,
                                  here=lambda: request.full_path.rstrip("?"), notes=NOTES, refusals=INCIDENT_MESSAGES,
                                  categories=get_args(DataCategory), kinds=get_args(AssetKind),
                                  encryptions=get_args(Encryption), delivery_statuses=texts.DELIVERY_STATUSES,
                                  delivery_templates=texts.DELIVERY_TEMPLATES)
-    app.jinja_env.filters.update(local=local, input_time=input_time, left=left, overdue=overdue, category=category_label)
+    app.jinja_env.filters.update(local=local, local_cell=local_cell, input_time=input_time, left=left, overdue=overdue, category=category_label)

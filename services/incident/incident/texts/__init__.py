@@ -80,17 +80,20 @@ LABELS: dict[str, Said] = {k: Said(*v) for k, v in {
     "failed": ("送信失敗", "failed"),
     "possible_loss_holder": ("紛失の疑い（持ち出し者あて）", "possible loss (to the holder)"),
     "possible_loss_manager": ("紛失の疑い（管理者あて）", "possible loss (to the manager)"),
-    "incident_opened": ("インシデント起票", "incident opened"),
+    "incident_opened_manager": ("インシデント起票（管理者あて）", "incident opened (to the manager)"),
+    "incident_opened": ("インシデント起票（担当者あて）", "incident opened (to the privacy and security staff)"),
     "incident_deadline_approaching": ("期限が近い義務", "deadline approaching"),
     "incident_deadline_missed": ("期限を過ぎた義務", "deadline missed"), "incident_closed": ("インシデントのクローズ", "incident closed"),
-    "asset_recovered": ("回収の連絡", "asset recovered"), "apology_notice": ("お詫びのお知らせ（顧客あて）", "apology (to customers)"),
+    "asset_recovered": ("回収の連絡（持ち出し者・管理者あて）", "asset recovered (to the holder and the manager)"),
+    "asset_recovered_staff": ("回収の連絡（担当者あて）", "asset recovered (to the staff)"),
+    "apology_notice": ("お詫びのお知らせ（顧客あて）", "apology (to customers)"),
     "status_report": ("その後の状況報告（顧客あて）", "follow-up report (to customers)"),
     "inquiry_reply": ("問い合わせへの回答（顧客あて）", "inquiry reply (to customers)"),
 }.items()}
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed")
-DELIVERY_TEMPLATES = ("possible_loss_holder", "possible_loss_manager", "incident_opened", "incident_deadline_approaching",
-                      "incident_deadline_missed", "incident_closed", "asset_recovered", "apology_notice",
-                      "status_report", "inquiry_reply")
+DELIVERY_TEMPLATES = ("possible_loss_holder", "incident_opened_manager", "incident_opened", "incident_deadline_approaching",
+                      "incident_deadline_missed", "incident_closed", "asset_recovered", "asset_recovered_staff",
+                      "apology_notice", "status_report", "inquiry_reply")
 
 
 def label(code, lang: str) -> str:
@@ -119,10 +122,13 @@ def when(moment: datetime | None, tz: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> st
 
 def title(origin: str, asset: dict | None, lang: str) -> str:
     """An incident's title, said from what it is about: ``ノートPC LT-0002 の紛失の疑い`` / ``Possible loss of
-    laptop LT-0002``. A device outside the ledger is named by its model number or the start of the description."""
+    laptop LT-0002``. A device outside the ledger is named by its model number, or said to be outside the ledger."""
     asset = asset or {}
     kind = words.kind(asset.get("kind") or "other", lang)
-    name = asset.get("tag") or asset.get("model_number") or (asset.get("description") or "")[:30]
-    said = Said(f"{kind} {name} の紛失の疑い", f"Possible loss of {kind} {name}") if origin == "possible_loss" else \
-        Said(f"{kind} {name} の紛失届", f"Reported loss of {kind} {name}")
+    name = asset.get("tag") or asset.get("model_number")
+    if origin == "possible_loss":
+        said = Said(f"{kind} {name} の紛失の疑い", f"Possible loss of {kind} {name}")
+    else:
+        said = Said(f"{kind} {name} の紛失届", f"Reported loss of {kind} {name}") if name else \
+            Said(f"台帳外の{kind}の紛失届", f"Reported loss of {kind} (not in the ledger)")
     return said.in_(lang)

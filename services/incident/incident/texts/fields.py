@@ -26,7 +26,7 @@ def _said(table: dict[str, tuple[str, str]]) -> dict[str, Said]:
 
 FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
     "report": {
-        "data": ("データの項目", "data items"), "data.*.category": ("情報の種類", "Category"), "data.*.present": _CONFIRMED,
+        "": ("紛失報告", "Loss report"), "data": ("データの項目", "data items"), "data.*.category": ("情報の種類", "Category"), "data.*.present": _CONFIRMED,
         "data.*.note": ("メモ（なしの理由）", "Note (why not)"),
         "customers": ("顧客", "customers"), "customers.*.customer_id": ("顧客ID", "Customer ID"),
         "customers.*.persons": ("本人の数", "Persons"), "customers.*.present": _CONFIRMED,
@@ -48,7 +48,7 @@ FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
         "lost_or_stolen": ("紛失か盗難か", "Lost or stolen"),
     },
     "report_loss": {
-        "asset_tag": ("備品番号（台帳にあれば）", "Asset tag (if in the ledger)"), "kind": ("種類", "Kind"),
+        "": ("紛失の届出", "Loss report"), "asset_tag": ("備品番号（台帳にあれば）", "Asset tag (if in the ledger)"), "kind": ("種類", "Kind"),
         "model_number": ("型番", "Model number"), "serial_number": ("シリアル番号", "Serial number"),
         "description": ("何が起きたか", "What happened"), "holder_name": ("持ち出し者の氏名", "Holder's name"),
         "holder_number": _EMPLOYEE, "holder_email": ("メールアドレス", "E-mail address"),
@@ -61,22 +61,22 @@ FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
         "cipher": ("暗号方式", "Cipher"), "key_stored_separately": ("鍵は端末と別に保管", "Key kept apart from the device"),
         "aware_at": ("会社が把握した日時", "When the company became aware"),
     },
-    "timeline": {"at": ("日時", "When"), "place": ("場所", "Place"), "text": ("事実", "Fact"), "kind": ("種別", "Kind"),
+    "timeline": {"": ("経過の記録", "Timeline entry"), "at": ("日時", "When"), "place": ("場所", "Place"), "text": ("事実", "Fact"), "kind": ("種別", "Kind"),
                  "supersedes": ("訂正する記録", "Entry corrected")},
     "facts": {
-        "improper_purpose_suspected": ("不正の目的によるおそれ（盗難・不正アクセス・内部不正）",
+        "": ("判断事項", "Assessment facts"), "improper_purpose_suspected": ("不正の目的によるおそれ（盗難・不正アクセス・内部不正）",
                                        "Improper purpose suspected (theft, unauthorised access, insider)"),
         "all_data_in_encrypted_files": ("個人データはすべて暗号化ファイル内", "All personal data inside the encrypted files"),
         "persons_contactable": ("本人に連絡できる", "The persons can be contacted"),
-        "gdpr_unlikely_risk": ("GDPR: リスクが生じる可能性は低い", "GDPR: unlikely to result in a risk"),
-        "gdpr_high_risk": ("GDPR: 本人への高いリスク", "GDPR: high risk to the persons"),
+        "gdpr_unlikely_risk": ("GDPR：リスクが生じる可能性は低い", "GDPR: unlikely to result in a risk"),
+        "gdpr_high_risk": ("GDPR：本人への高いリスク", "GDPR: high risk to the persons"),
         "aware_at": ("会社が把握した日時", "When the company became aware"),
     },
-    "review": {"causes": ("原因", "causes"), "causes.*.category": ("分類", "Category"), "causes.*.text": ("内容", "Cause")},
-    "action": {"description": ("再発防止策", "Prevention action"), "owner": ("担当", "Owner"), "due_on": ("期日", "Due on")},
+    "review": {"": ("原因分析", "Review"), "causes": ("原因", "causes"), "causes.*.category": ("分類", "Category"), "causes.*.text": ("内容", "Cause")},
+    "action": {"": ("再発防止策", "Prevention action"), "description": ("再発防止策", "Prevention action"), "owner": ("担当", "Owner"), "due_on": ("期日", "Due on")},
     "action_status": {"status": ("状態", "Status")},
     "measure": {
-        "kind": ("措置", "Measure"), "employee_number": _EMPLOYEE, "summary": ("概要", "Summary"),
+        "": ("従業員への措置", "Measure toward the employee"), "kind": ("措置", "Measure"), "employee_number": _EMPLOYEE, "summary": ("概要", "Summary"),
         "actual_cost_yen": ("実損額（円）", "Actual cost (yen)"), "claimed_yen": ("請求額（円）", "Amount claimed (yen)"),
         "penalty_fixed_in_advance": ("請求額は誓約書などであらかじめ定めた金額である", "The amount was fixed in advance (e.g. in a pledge)"),
         "negligence": ("過失の程度", "Degree of fault"), "disciplinary_action": ("処分", "Action"),
@@ -137,8 +137,9 @@ def _key(path: str) -> tuple[str, str | None, int | None]:
 
 
 def field_label(form: str, path: str, lang: str) -> str:
-    """A field's label as the form shows it (the path itself if the form has no such field)."""
-    key = _key(path)[0]
+    """A field's label as the form shows it (the path itself if the form has no such field; the form's own name for
+    a problem with the whole input, which pydantic reports with no path and ``schemas.parse`` names by the model)."""
+    key = "" if not path or path[:1].isupper() else _key(path)[0]
     said = FORMS.get(form, {}).get(key)
     return said.in_(lang) if said else path
 
@@ -149,7 +150,7 @@ def field_phrase(form: str, path: str, lang: str, row: int | None = None) -> str
     table = FORMS.get(form, {})
     if group is not None and group in table and key in table:
         return _ROWS.in_(lang).format(group=table[group].in_(lang), row=row or index + 1, label=table[key].in_(lang))
-    return _ONE.in_(lang).format(label=field_label(form, path if key in table else (group or path), lang))
+    return _ONE.in_(lang).format(label=field_label(form, path if key in table or group is None else group, lang))
 
 
 def sentence(form: str, params: dict, lang: str, row: int | None = None) -> str:
