@@ -133,7 +133,7 @@ INCIDENT_MESSAGES: dict[str, dict[str, str]] = {
     },
     "entry_unknown": {
         "ja": "{what} {key} はこのインシデントにありません。",
-        "en": "{what} {key} is not part of this incident.",
+        "en": "The {what} {key} is not part of this incident.",
     },
 }
 

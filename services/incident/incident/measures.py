@@ -47,8 +47,9 @@ def check(measure: MeasureInput) -> list[str]:
         if measure.penalty_fixed_in_advance:
             raise IncidentRefusal("penalty_fixed_in_advance")
         if measure.actual_cost_yen is None or measure.claimed_yen is None:
-            raise IncidentRefusal("invalid_input", {"field": "actual_cost_yen / claimed_yen",
-                                                    "problem": "実損額と請求額が必要です / both amounts are needed"})
+            blank = "actual_cost_yen" if measure.actual_cost_yen is None else "claimed_yen"
+            raise IncidentRefusal("invalid_input", {"field": blank, "type": "missing", "problem": "both amounts are needed",
+                                                    "problem_ja": "実損額と請求額が必要です"})
         if measure.claimed_yen > measure.actual_cost_yen:
             raise IncidentRefusal("claim_exceeds_cost", {"claimed": f"{measure.claimed_yen:,}",
                                                          "actual": f"{measure.actual_cost_yen:,}"})
@@ -59,8 +60,8 @@ def check(measure: MeasureInput) -> list[str]:
         notes.append("civil_matter")
     elif measure.kind == "disciplinary":
         if measure.disciplinary_action is None:
-            raise IncidentRefusal("invalid_input", {"field": "disciplinary_action",
-                                                    "problem": "処分の種類を選んでください / choose the action"})
+            raise IncidentRefusal("invalid_input", {"field": "disciplinary_action", "type": "literal_error",
+                                                    "problem": "choose the action", "problem_ja": "処分の種類を選んでください"})
         if measure.disciplinary_action == "dismissal":
             if measure.legal_review is None:
                 raise IncidentRefusal("legal_review_required")

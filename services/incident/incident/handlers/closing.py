@@ -50,7 +50,7 @@ def update_action(session: Session, actor: Actor, incident_id, action_id: int, s
     incident = live(session, incident_id)
     action = next((a for a in incident.actions if a.id == int(action_id)), None)
     if action is None:
-        raise IncidentRefusal("entry_unknown", {"what": "action", "key": action_id})
+        raise IncidentRefusal("entry_unknown", {"what": "prevention action", "what_ja": "再発防止策", "key": action_id})
     domain.require_action_status(status)
     action.status, action.done_at = status, now if status == "done" else None
     note(session, incident, actor, now, code="action_status", params={"description": action.description, "status": status})

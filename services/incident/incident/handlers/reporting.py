@@ -90,7 +90,7 @@ def _superseded(session: Session, incident_id: int, supersedes) -> int | None:
                                                 "problem_ja": "経過の番号ではありません"})
     old = session.get(TimelineEntry, int(supersedes))
     if old is None or old.incident_id != incident_id:
-        raise IncidentRefusal("entry_unknown", {"what": "timeline", "key": supersedes})
+        raise IncidentRefusal("entry_unknown", {"what": "timeline entry", "what_ja": "経過の記録", "key": supersedes})
     if session.scalar(select(TimelineEntry.id).where(TimelineEntry.supersedes_id == old.id)):
         raise IncidentRefusal("invalid_input", {"field": "supersedes", "problem": "already superseded",
                                                 "problem_ja": "すでに訂正済みの記録です"})
@@ -138,7 +138,7 @@ def mark_duty_done(session: Session, actor: Actor, incident_id, code: str, done_
     incident = live(session, incident_id)
     duty = next((d for d in incident.duties if d.code == code), None)
     if duty is None:
-        raise IncidentRefusal("entry_unknown", {"what": "duty", "key": code})
+        raise IncidentRefusal("entry_unknown", {"what": "duty", "what_ja": "義務", "key": code})
     duty.done_at, duty.done_by, duty.done_note = now, actor.name, (done_note or "")[:2000]
     note(session, incident, actor, now, code="duty_done", params={"duty": duty.code, "note": duty.done_note})
     refresh_next_due(incident)
