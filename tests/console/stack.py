@@ -105,7 +105,8 @@ _LAYOUT_JS = """() => {
     const tops = [...range.getClientRects()].filter(r => r.width > 0).map(r => r.top).sort((a, b) => a - b);
     const half = (parseFloat(getComputedStyle(el).fontSize) || 15) / 2;
     return tops.filter((top, i) => i === 0 || top - tops[i - 1] > half).length; };
-  for (const el of document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea')) {
+  const fields = 'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea';
+  for (const el of document.querySelectorAll(fields)) {
     if (!shown(el)) continue;
     const w = el.getBoundingClientRect().width, name = el.name || el.id || el.tagName;
     let need = {'datetime-local': 180, 'date': 130}[el.type] || 80;

@@ -37,6 +37,9 @@ def test_every_custody_answer_is_its_contract_model(rpc, people):
     check(rpc.register_employee({"employee_number": "E009", "name": "山田 太郎", "email": "yamada@example.co.jp",
                                  "manager_number": "M001"}), answers.Employee)
     check(rpc.update_employee("E009", {"department": "Legal"}), answers.Employee)
+    found = check(rpc.get_employee("E009"), answers.EmployeeWithManager)
+    assert found.department == "Legal" and found.manager.employee_number == "M001" and found.manager.name == "田中 一郎"
+    assert check(rpc.get_employee("M001"), answers.EmployeeWithManager).manager is None
     check(rpc.bind_card("E009", card(9)), answers.Employee)
     check(rpc.register_kiosk("k9", "9F cabinet"), answers.KioskRegistered)
     assert rpc.disable_kiosk("k9") is None

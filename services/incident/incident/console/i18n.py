@@ -40,6 +40,11 @@ def kind_label(code) -> str:
     return words.kind(code, auth.lang())
 
 
+def colour_label(value) -> str:
+    """A ledger colour in the reader's language when it is a common word (contracts.words)."""
+    return words.colour(value, auth.lang())
+
+
 def category_label(code) -> str:
     return words.category(code, auth.lang())
 
@@ -146,10 +151,12 @@ def bad(form: str, name: str) -> Markup:
 
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(T=T, label=label, kind_label=kind_label, category_label=category_label,
+                                 colour_label=colour_label,
                                  encryption_label=encryption_label, say=say, entry=entry, law=law, title=title, F=F, join=join,
                                  zoned=zoned, bad=bad, may=auth.may, csrf_token=auth.csrf_token, lang=auth.lang,
                                  here=lambda: request.full_path.rstrip("?"), notes=NOTES, refusals=INCIDENT_MESSAGES,
                                  categories=get_args(DataCategory), kinds=get_args(AssetKind),
                                  encryptions=get_args(Encryption), delivery_statuses=texts.DELIVERY_STATUSES,
                                  delivery_templates=texts.DELIVERY_TEMPLATES)
-    app.jinja_env.filters.update(local=local, local_cell=local_cell, input_time=input_time, left=left, overdue=overdue, category=category_label)
+    app.jinja_env.filters.update(local=local, local_cell=local_cell, input_time=input_time, left=left, overdue=overdue,
+                                 category=category_label)

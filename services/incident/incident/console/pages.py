@@ -12,7 +12,7 @@ from incident import ppc as ppc_draft
 from incident import queries, views
 from incident.console import auth, db, forms
 from incident.console.auth import login_required
-from incident.console.i18n import T, refusal_text
+from incident.console.i18n import T, colour_label, refusal_text
 from incident.handlers import common
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
@@ -127,7 +127,8 @@ def report_prefill(found: Incident, file: dict) -> dict:
             "customers": [{"customer_id": c, "persons": persons, "present": "", "note": ""} for c in customers],
             "eu_data_subjects": ledger.get("eu_data_subjects", False), "forgotten": {}, "forgotten_detail": "",
             "features": {"model_number_confirmed": False, "serial_number_confirmed": False,
-                         "colour": (found.asset or {}).get("colour", ""), "shape": "", "stickers": "", "case": ""},
+                         "colour": colour_label((found.asset or {}).get("colour", "")), "shape": "", "stickers": "",
+                         "case": ""},
             "last_seen_at": None, "last_seen_place": "", "circumstances": "", "movements": [], "told": [],
             "lost_or_stolen": "unknown"}
 

@@ -46,7 +46,8 @@ def open_from_possible_loss(session: Session, prefix: str, event: ev.PossibleLos
     try:
         incident = _new_incident(
             session, prefix, now, "possible_loss", source_event_id=event.event_id,
-            title=_title("possible_loss", asset.model_dump()), asset=asset.model_dump(mode="json"), holder=event.holder.model_dump(mode="json"),
+            title=_title("possible_loss", asset.model_dump()), asset=asset.model_dump(mode="json"),
+            holder=event.holder.model_dump(mode="json"),
             manager=event.manager.model_dump(mode="json") if event.manager else None,
             checkout=checkout.model_dump(mode="json"), ledger_inventory=event.data_inventory.model_dump(mode="json"),
             protection=event.protection.model_dump(mode="json"), aware_at=event.detected_at, opened_by="system")

@@ -26,7 +26,8 @@ def _said(table: dict[str, tuple[str, str]]) -> dict[str, Said]:
 
 FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
     "report": {
-        "": ("紛失報告", "Loss report"), "data": ("データの項目", "data items"), "data.*.category": ("情報の種類", "Category"), "data.*.present": _CONFIRMED,
+        "": ("紛失報告", "Loss report"), "data": ("データの項目", "data items"), "data.*.category": ("情報の種類", "Category"),
+        "data.*.present": _CONFIRMED,
         "data.*.note": ("メモ（なしの理由）", "Note (why not)"),
         "customers": ("顧客", "customers"), "customers.*.customer_id": ("顧客ID", "Customer ID"),
         "customers.*.persons": ("本人の数", "Persons"), "customers.*.present": _CONFIRMED,
@@ -61,7 +62,8 @@ FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
         "cipher": ("暗号方式", "Cipher"), "key_stored_separately": ("鍵は端末と別に保管", "Key kept apart from the device"),
         "aware_at": ("会社が把握した日時", "When the company became aware"),
     },
-    "timeline": {"": ("経過の記録", "Timeline entry"), "at": ("日時", "When"), "place": ("場所", "Place"), "text": ("事実", "Fact"), "kind": ("種別", "Kind"),
+    "timeline": {"": ("経過の記録", "Timeline entry"), "at": ("日時", "When"), "place": ("場所", "Place"), "text": ("事実", "Fact"),
+                 "kind": ("種別", "Kind"),
                  "supersedes": ("訂正する記録", "Entry corrected")},
     "facts": {
         "": ("判断事項", "Assessment facts"), "improper_purpose_suspected": ("不正の目的によるおそれ（盗難・不正アクセス・内部不正）",
@@ -72,11 +74,14 @@ FORMS: dict[str, dict[str, Said]] = {name: _said(table) for name, table in {
         "gdpr_high_risk": ("GDPR：本人への高いリスク", "GDPR: high risk to the persons"),
         "aware_at": ("会社が把握した日時", "When the company became aware"),
     },
-    "review": {"": ("原因分析", "Review"), "causes": ("原因", "causes"), "causes.*.category": ("分類", "Category"), "causes.*.text": ("内容", "Cause")},
-    "action": {"": ("再発防止策", "Prevention action"), "description": ("再発防止策", "Prevention action"), "owner": ("担当", "Owner"), "due_on": ("期日", "Due on")},
+    "review": {"": ("原因分析", "Review"), "causes": ("原因", "causes"), "causes.*.category": ("分類", "Category"),
+               "causes.*.text": ("内容", "Cause")},
+    "action": {"": ("再発防止策", "Prevention action"), "description": ("再発防止策", "Prevention action"), "owner": ("担当", "Owner"),
+               "due_on": ("期日", "Due on")},
     "action_status": {"status": ("状態", "Status")},
     "measure": {
-        "": ("従業員への措置", "Measure toward the employee"), "kind": ("措置", "Measure"), "employee_number": _EMPLOYEE, "summary": ("概要", "Summary"),
+        "": ("従業員への措置", "Measure toward the employee"), "kind": ("措置", "Measure"), "employee_number": _EMPLOYEE,
+        "summary": ("概要", "Summary"),
         "actual_cost_yen": ("実損額（円）", "Actual cost (yen)"), "claimed_yen": ("請求額（円）", "Amount claimed (yen)"),
         "penalty_fixed_in_advance": ("請求額は誓約書などであらかじめ定めた金額である", "The amount was fixed in advance (e.g. in a pledge)"),
         "negligence": ("過失の程度", "Degree of fault"), "disciplinary_action": ("処分", "Action"),
