@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contracts.answers import Asset
+from contracts.answers import EmployeeWithManager
 from contracts.errors import IncidentRefusal
 from incident.handlers import opening
 from incident.models import Incident
@@ -78,8 +79,9 @@ def test_the_employee_lookup_fails_softly_when_custody_does_not_answer(rabbit_co
 def test_a_holder_the_ledger_knows_gets_their_manager_and_department_and_keeps_what_was_typed(session):
     manager = {"employee_number": "M001", "name": "田中 一郎", "email": "tanaka@example.co.jp", "department": "Sales",
                "language": "ja"}
-    known = {"employee_number": "E001", "name": "佐藤 花子", "email": "sato@example.co.jp", "department": "Sales",
-             "language": "en", "manager_number": "M001", "manager": manager}
+    known = EmployeeWithManager(employee_number="E001", name="佐藤 花子", email="sato@example.co.jp", department="Sales",
+                                language="en", manager_number="M001", training_completed_at=None, active=True,
+                                card_bound=True, manager=manager)
     asked = []
     made = opening.report_loss(session, "INC", Actor("someone", "responder"),
                                {"description": "紛失", "holder_number": "E001", "holder_email": "hanako@example.co.jp"},
