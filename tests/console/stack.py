@@ -133,5 +133,6 @@ _LAYOUT_JS = """() => {
 
 def layout_problems(page) -> list[str]:
     """Every broken-looking box on the page (with every <details> opened, so their forms are measured too)."""
+    page.wait_for_load_state("load")  # the style sheet applied, after a form was sent too
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     return page.evaluate(_LAYOUT_JS)

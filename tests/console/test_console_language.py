@@ -26,9 +26,10 @@ def english(page):
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
-def mark_of(page, name: str) -> str:
-    """The visible mark drawn next to a field a refusal names."""
-    return page.evaluate(f"getComputedStyle(document.querySelector('[name=\"{name}\"]').parentElement, '::after').content")
+def wait_for_mark(page, name: str) -> None:
+    """The visible mark drawn next to a field a refusal names (once the style sheet has applied)."""
+    page.wait_for_function(f"""getComputedStyle(document.querySelector('[name="{name}"]').parentElement, '::after')
+                              .content === '"!"'""", timeout=5000)
 
 
 @pytest.mark.parametrize("lang, said", [("ja", "データの項目 1 行目の『含まれていたか』を選んでください"),
@@ -45,7 +46,7 @@ def test_an_empty_loss_report_names_the_field_by_its_label_and_marks_it(page, co
     field = page.locator("[name=data-0-present]")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(field).to_have_attribute("aria-describedby", "refusal")
-    assert mark_of(page, "data-0-present") == '"!"'
+    wait_for_mark(page, "data-0-present")
     expect(page.locator("[aria-invalid=true]")).to_have_count(1)  # only the field named
     expect(page.locator("[name=last_seen_place]")).to_have_value("品川駅 3番線ホーム")  # what was typed is kept
     page.locator("a.to-field").click()
