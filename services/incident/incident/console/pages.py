@@ -13,6 +13,7 @@ from incident import queries, views
 from incident.console import auth, db, forms
 from incident.console.auth import login_required
 from incident.console.i18n import T, colour_label, refusal_text
+from incident.domain import CLOSED
 from incident.handlers import common
 from incident.models import Incident
 from incident.schemas import FORGOTTEN
@@ -78,7 +79,9 @@ def incidents():
 def render_list(error: IncidentRefusal | None = None, posted: Posted | None = None, status: int = 200):
     asset = (request.args.get("asset") or "").strip().upper() or None
     shown = queries.incidents(db(), asset=asset)
-    return render_template("list.html", incidents=shown, why={i.id: views.no_deadline(i) for i in shown},
+    # why no deadline runs, for the open incidents without one (a closed incident's file is done)
+    why = {i.id: views.no_deadline(i) for i in shown if i.next_due_at is None and i.status != CLOSED}
+    return render_template("list.html", incidents=shown, why=why,
                            asset=asset, error=error and message(error, posted), posted=posted or Posted("")), status
 
 
