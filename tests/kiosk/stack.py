@@ -140,6 +140,13 @@ class KioskServer:
         self.server.shutdown()
 
 
+def free_port() -> int:
+    """A port nothing listens on now (for a server started next, beside a developer's ./run.sh)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def wait_until(predicate, timeout: float = 10.0, step: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -4,18 +4,11 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-from tests.kiosk.stack import CARD_KEY
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.kiosk.stack import CARD_KEY, free_port
 
 
 def test_sigterm_ends_open_event_streams_and_the_server_exits_at_once(tmp_path):

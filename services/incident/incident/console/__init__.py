@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g
 from sqlalchemy.orm import Session
 
+from servicekit import remote
 from servicekit.db import make_engine
 
 
@@ -26,6 +27,7 @@ def create_app(config: dict) -> Flask:
     app.extensions["incident_engine"] = make_engine(app.config["DB_URL"])
     app.extensions["incident_clock"] = app.config.get("CLOCK") or (lambda: datetime.now(timezone.utc))
     app.extensions["incident_tz"] = ZoneInfo(app.config["TIMEZONE"])
+    remote.load_client()  # here, in the worker's main thread: requests run in other threads
 
     from incident.console import actions, admin, auth, deliveries, i18n, pages
     for blueprint in (auth.bp, pages.bp, actions.bp, admin.bp, deliveries.bp):
