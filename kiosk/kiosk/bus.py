@@ -11,7 +11,8 @@ _CLOSED = object()
 
 
 class Broadcaster:
-    def __init__(self):
+    def __init__(self, heartbeat: float = 2.0):
+        self.heartbeat = heartbeat  # seconds between pings: the page counts silence in these
         self._subscribers: list[queue.Queue] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -30,8 +31,9 @@ class Broadcaster:
             for subscriber in self._subscribers:
                 subscriber.put(message)
 
-    def stream(self, keepalive: float = 15.0) -> Iterator[str]:
-        """SSE text for one page: the latest update at once, then each new one as it happens."""
+    def stream(self) -> Iterator[str]:
+        """SSE text for one page: the latest update at once, then each new one as it happens, and a ping
+        whenever there was nothing to say for ``heartbeat`` seconds (the page's sign that the server lives)."""
         inbox: queue.Queue = queue.Queue()
         with self._lock:
             self._subscribers.append(inbox)
@@ -43,9 +45,9 @@ class Broadcaster:
             yield "retry: 1000\n\n"
             while True:
                 try:
-                    message = inbox.get(timeout=keepalive)
+                    message = inbox.get(timeout=self.heartbeat)
                 except queue.Empty:
-                    yield ": keep-alive\n\n"
+                    yield "event: ping\ndata: \n\n"
                     continue
                 if message is _CLOSED:
                     return

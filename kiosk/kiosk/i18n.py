@@ -41,6 +41,9 @@ TEXTS = {
     "model": ("型番", "Model"),
     "serial": ("製造番号", "Serial"),
     "back_soon": ("まもなく最初の画面に戻ります", "Returning to the start screen shortly"),
+    "server_lost": ("この端末のサーバーに接続できません", "The kiosk server is not responding"),
+    "server_lost_wait": ("しばらくお待ちください。復旧すると自動で元の画面に戻ります",
+                         "Please wait. The screen comes back by itself once the server is back."),
 }
 
 

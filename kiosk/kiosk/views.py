@@ -16,7 +16,8 @@ def _controller():
 def page():
     """The full-screen page; its content arrives over /events."""
     settings = current_app.extensions["kiosk_settings"]
-    return render_template("page.html", settings=settings, lang=_controller().screen.lang)
+    return render_template("page.html", settings=settings, lang=_controller().screen.lang,
+                           heartbeat=current_app.extensions["bus"].heartbeat)
 
 
 @screens.get("/events")

@@ -2,8 +2,11 @@
 the kiosk app with its real reader loop, and Chromium driven by Playwright."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -138,6 +141,30 @@ class KioskServer:
             reader.stop()
         self.app.extensions["syncer"].stop()
         self.server.shutdown()
+
+
+class KioskProcess:
+    """The kiosk as ops run it (`python -m kiosk`: gunicorn) on ``port``, in demo mode, with no broker
+    (offline); in a session of its own, so that its process group can be frozen or stopped whole."""
+
+    def __init__(self, port: int, tmp_path: Path):
+        self.port, self.log_path = port, tmp_path / f"kiosk-{port}.log"
+        env = os.environ | {"KIOSK_ID": "kiosk-test", "KIOSK_SECRET": "x" * 20, "KIOSK_CARD_KEY": CARD_KEY.decode(),
+                            "KIOSK_DEMO": "1", "KIOSK_USE_READER": "0", "KIOSK_BIND": f"127.0.0.1:{port}",
+                            "KIOSK_JOURNAL_PATH": str(tmp_path / "journal.db"), "PYTHONWARNINGS": "ignore",
+                            "AMQP_URI": f"amqp://guest:guest@127.0.0.1:{free_port()}/"}  # no broker: offline
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", "kiosk"], env=env, stdout=log,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self.url = f"http://127.0.0.1:{port}/"
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
 
 
 def free_port() -> int:

@@ -16,9 +16,7 @@
     el.textContent = el.dataset[lang];
   });
 
-  const source = new EventSource("/events");
-  source.addEventListener("update", (e) => {
-    const update = JSON.parse(e.data);
+  window.kioskStream((update) => {
     bar.innerHTML = update.header;
     screen.innerHTML = update.html;
     screen.dataset.screen = update.screen;
