@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 
+import contracts.rpc
 from contracts import words as said
 from kiosk import i18n
 from kiosk.bus import Broadcaster
@@ -27,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(test_config or {})
     settings: KioskSettings = app.config.get("SETTINGS") or KioskSettings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    contracts.rpc.quiet_late_confirms()  # custody not consuming is reported once, as "waiting for" / "unreachable"
     bus = Broadcaster()
     journal = Journal(settings.journal_path, settings.kiosk_id)
     client = app.config.get("CLIENT") or CustodyClient(settings)

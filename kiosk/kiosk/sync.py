@@ -11,6 +11,7 @@ from kiosk.journal import Journal
 
 log = logging.getLogger("kiosk.sync")
 RPC_FOR = {"checkout": "checkout", "return": "return_asset"}
+STARTUP_GRACE = 60.0  # seconds custody may take to answer a starting kiosk before that is a warning
 
 
 class Syncer(threading.Thread):
@@ -26,6 +27,7 @@ class Syncer(threading.Thread):
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._roster_at = 0.0
+        self._began, self._reached, self._warned = time.monotonic(), False, False
 
     def flush(self, current_seq: int | None = None) -> None:
         """Send every pending entry in order; stop at the first that cannot reach custody.
@@ -67,11 +69,29 @@ class Syncer(threading.Thread):
             log.error("custody refused the roster: %s", refusal.code)
 
     def note_reachable(self, online: bool, reason: Exception | None = None) -> None:
-        """Record whether custody answered (the status bar shows it); any caller may report."""
-        if online != self.online:
-            log.info("custody %s%s", "reachable" if online else "unreachable", f" ({reason})" if reason else "")
-            self.online = online
-            self.on_change()
+        """Record whether custody answered (the status bar shows it); any caller may report.
+
+        Custody not answering yet when the kiosk starts is the normal start of a system (the services
+        come up beside it): said once at INFO, and as a warning only if it lasts STARTUP_GRACE seconds.
+        Losing custody after it had answered is a warning at once."""
+        cause = f" ({reason})" if reason else ""
+        if online == self.online:
+            return
+        if online:
+            self._reached = True
+            log.info("custody reachable")
+        elif self.online is None:
+            log.info("waiting for custody to answer%s; acts are journalled meanwhile", cause)
+        else:
+            log.warning("custody unreachable%s; acts are journalled and sent when it is back", cause)
+        self.online = online
+        self.on_change()
+
+    def _warn_if_never_reached(self) -> None:
+        if not self._reached and not self._warned and time.monotonic() - self._began > STARTUP_GRACE:
+            self._warned = True
+            log.warning("custody has not answered since the kiosk started %.0f s ago; acts are journalled",
+                        time.monotonic() - self._began)
 
     def run(self) -> None:
         while not self._stop.is_set():
@@ -80,6 +100,7 @@ class Syncer(threading.Thread):
                     self.flush()
                 if time.monotonic() - self._roster_at > self.roster_interval or not self._roster_at:
                     self.refresh_roster()
+                self._warn_if_never_reached()
             except Exception:  # keep syncing whatever one round did
                 log.exception("sync round failed")
             self._stop.wait(self.interval)

@@ -17,8 +17,12 @@ def load_client() -> None:
     (eventlet issue #230, open since 2015): the process then hangs at exit in concurrent.futures' join,
     ignoring SIGTERM, still holding its AMQP and database connections. Importing it here first avoids that.
     CLIs need not call it: the import stays lazy so that a command that calls nothing loads no eventlet.
+    It also quiets amqp's note about a late publisher confirm (contracts.rpc.LateConfirmFilter).
     """
     import nameko.standalone.rpc  # noqa: F401
+
+    from contracts.rpc import quiet_late_confirms
+    quiet_late_confirms()
 
 
 def call(amqp_uri: str, service: str, method: str, *args, timeout: float = 5,
