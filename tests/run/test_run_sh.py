@@ -74,7 +74,7 @@ def secrets(run: RunSh) -> dict:
 
 def ensure_demo_holder(run: RunSh) -> None:
     """On SQLite run.sh loaded the demo ledger; a configured database gets no demo data, so the test adds
-    佐藤 with demo card 1 and the laptop itself."""
+    佐藤 with demo card 1 and the laptop itself, and restarts the kiosk so that its offline roster has them."""
     if not run.env.get("CUSTODY_DB_URL"):
         return
     with ClusterRpcProxy({"AMQP_URI": run.amqp_uri}, timeout=10) as cluster:
@@ -82,6 +82,8 @@ def ensure_demo_holder(run: RunSh) -> None:
                                            "training_completed_at": "2026-10-01T09:00:00+09:00"})
         cluster.custody.bind_card("E001", card_hash(DEMO_CARD_1, secrets(run)["CUSTODY_CARD_KEY"].encode()))
         cluster.custody.register_asset(LAPTOP)
+    run.ctl("restart", "system:kiosk")
+    wait_until(lambda: (run.kiosk_status() or {}).get("custody") == "reachable", timeout=60, step=0.5)
 
 
 def supervisord_lines(run: RunSh) -> list[str]:
