@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from eventlet import patcher
@@ -14,10 +13,8 @@ from eventlet import patcher
 if patcher.is_monkey_patched("socket"):
     pytest.skip("run the console tests on plain threads: pytest -p no:eventlet tests/console", allow_module_level=True)
 
-import requests
-
 from tests.console.stack import http_login, seed
-from tests.kiosk.stack import free_port, wait_until
+from tests.kiosk.stack import answers, free_port, wait_until
 
 
 def children(pid: int) -> list[int]:
@@ -30,13 +27,6 @@ def alive(pid: int) -> bool:
         with open(f"/proc/{pid}/stat") as stat:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
-        return False
-
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
         return False
 
 

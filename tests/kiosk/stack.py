@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 from werkzeug.serving import make_server
 
@@ -172,6 +173,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    """The server at ``url`` answers 200 now (not started yet, stopped or frozen: False)."""
+    try:
+        return requests.get(url, timeout=3).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def wait_until(predicate, timeout: float = 10.0, step: float = 0.1):

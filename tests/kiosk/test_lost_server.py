@@ -11,19 +11,10 @@ from eventlet import patcher
 if patcher.is_monkey_patched("socket"):
     pytest.skip("run the kiosk tests on plain threads: pytest -p no:eventlet tests/kiosk", allow_module_level=True)
 
-import requests
-
-from tests.kiosk.stack import SHOTS, KioskProcess, free_port, wait_until
+from tests.kiosk.stack import SHOTS, KioskProcess, answers, free_port, wait_until
 
 pytest.importorskip("playwright.sync_api")
 LOST = "#lost:not([hidden])"
-
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url + "status", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 @pytest.fixture
@@ -39,7 +30,7 @@ def kiosks(tmp_path):
     def start(port: int) -> KioskProcess:
         kiosk = KioskProcess(port, tmp_path)
         started.append(kiosk)
-        wait_until(lambda: answers(kiosk.url), timeout=30)
+        wait_until(lambda: answers(kiosk.url + "status"), timeout=30)
         return kiosk
     yield start
     for kiosk in started:

@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.kiosk.stack import free_port, wait_until
+from tests.kiosk.stack import answers, free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,9 +109,3 @@ class RunSh:
             except ProcessLookupError:
                 pass
 
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=3).status_code == 200
-    except requests.RequestException:
-        return False

@@ -20,8 +20,8 @@ from contracts.labels import make_payload
 from servicekit.db import make_engine
 from tests.conftest import PG_ADMIN_URL
 from tests.console.stack import token
-from tests.kiosk.stack import LAPTOP, wait_until
-from tests.run.stack import RunSh, answers
+from tests.kiosk.stack import LAPTOP, answers, wait_until
+from tests.run.stack import RunSh
 
 pytestmark = pytest.mark.slow
 PARTS = ("mail", "custody", "incident", "notify", "console", "kiosk")
