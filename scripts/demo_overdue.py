@@ -20,11 +20,12 @@ from contracts.cards import card_hash
 from contracts.errors import CustodyRefusal
 
 ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")  # as ./run.sh has it
 ADMIN = {"name": "demo", "role": "admin"}
 
 
 def secrets() -> dict:
-    pairs = (line.split("=", 1) for line in (ROOT / "var" / "secrets.env").read_text().splitlines() if "=" in line)
+    pairs = (line.split("=", 1) for line in (VAR / "secrets.env").read_text().splitlines() if "=" in line)
     return {key: value for key, value in pairs}
 
 
@@ -33,7 +34,7 @@ def main() -> int:
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")}
     sato = card_hash("0102030405060701", env["CUSTODY_CARD_KEY"].encode())
     kiosk = {"kiosk_id": "kiosk-dev", "kiosk_secret": env["KIOSK_SECRET"]}
-    mail_dir = ROOT / "var" / "mail"
+    mail_dir = VAR / "mail"
     before = len(mailbox.Maildir(mail_dir)) if mail_dir.exists() else 0
     with ClusterRpcProxy(config, timeout=10) as rpc:
         due = datetime.now(timezone.utc) + timedelta(seconds=3)
@@ -59,7 +60,7 @@ def main() -> int:
     while time.monotonic() < deadline and len(mailbox.Maildir(mail_dir)) < before + 4:
         time.sleep(0.5)
     messages = list(mailbox.Maildir(mail_dir))[before:]
-    print(f"{len(messages)} new e-mail(s) in var/mail:")
+    print(f"{len(messages)} new e-mail(s) in {mail_dir}:")
     for message in messages:
         print(f"  to {make_header(decode_header(message['To']))}: {make_header(decode_header(message['Subject']))}")
     print(f"console: http://127.0.0.1:8090/incidents/{incident['reference']}")
