@@ -20,7 +20,7 @@ from contracts.cards import card_hash
 from contracts.errors import CustodyRefusal
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = Path(os.environ.get("RUN_VAR_DIR") or ROOT / "var")  # as ./run.sh has it
+VAR = ROOT / (os.environ.get("RUN_VAR_DIR") or "var")  # as ./run.sh has it (a relative one is in the checkout)
 ADMIN = {"name": "demo", "role": "admin"}
 
 
