@@ -85,7 +85,7 @@ cat <<MSG
   - Databases:           $CUSTODY_DB_URL, $INCIDENT_DB_URL,
                          $NOTIFY_DB_URL
   - Logs:                here, each line after its part's name; one file per part in $VAR/log/
-  - Status, restarts:    .venv/bin/supervisorctl -c $VAR/supervisorctl.conf status   (or: restart custody, ...)
+  - Status, restarts:    .venv/bin/supervisorctl -c $VAR/supervisorctl.conf status   (restart system:custody, ...)
   - RabbitMQ UI:         http://127.0.0.1:15672  (guest / guest): exchanges custody.events, incident.events
   - Try the RPCs:        .venv/bin/nameko shell --config services/custody/config.yml
                          >>> n.rpc.custody.list_checked_out()
