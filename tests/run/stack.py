@@ -78,7 +78,7 @@ class RunSh:
         except (requests.RequestException, ValueError):
             return None
 
-    def wait_ready(self, timeout: float = 240) -> "RunSh":
+    def wait_ready(self, timeout: float = 480) -> "RunSh":
         """Set-up done and every part answering: custody's health RPC, the kiosk (custody reachable), the console."""
         def ready():
             if self.proc.poll() is not None:

@@ -9,7 +9,6 @@ import signal
 import threading
 import time
 import uuid
-from datetime import datetime
 
 import pytest
 import requests
@@ -178,10 +177,5 @@ def assert_stops_cleanly(run: RunSh, sig: int) -> None:
     assert not any("SIGKILL" in line for line in after), after
     for part in PARTS:
         assert any(f"stopped: {part} (exit status 0)" in line for line in stopped), stopped
-    # the console stopped before gunicorn's 15 s graceful time-out: no worker hung until it was killed
-    console = next(line for line in stopped if "stopped: console" in line)
-    assert (_when(console) - _when(stopping)).total_seconds() < 15, stopped
-
-
-def _when(line: str) -> datetime:
-    return datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    # no console worker hung at exit until gunicorn killed it after its graceful time-out
+    assert "had not stopped within the graceful time-out" not in (run.var / "log" / "console.log").read_text()
