@@ -50,7 +50,7 @@ def test_sigterm_after_the_delivery_log_stops_every_worker_by_itself(incident_db
             page = client.get(base + "deliveries", timeout=30)
             assert page.status_code == 200 and 'data-testid="notify-unavailable"' in page.text  # no notify here
         console.send_signal(signal.SIGTERM)
-        assert console.wait(timeout=30) == 0, log_path.read_text()
+        assert console.wait(timeout=45) == 0, log_path.read_text()
         wait_until(lambda: not any(alive(pid) for pid in workers), timeout=2)
         # each worker ended by itself: gunicorn kills one still there after its graceful time-out (and says
         # so), and a supervisor that stops the console sooner leaves that one behind as an orphan
