@@ -11,8 +11,11 @@ def call(amqp_uri: str, service: str, method: str, *args, timeout: float = 5,
     """One RPC on its own short-lived connection; ``expected`` exceptions (refusals) pass through,
     anything else becomes Unavailable."""
     from nameko.standalone.rpc import ClusterRpcProxy
+
+    from servicekit import correlation
+    context = {correlation.KEY: correlation.current()} if correlation.current() else None
     try:
-        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, context_data=context, timeout=timeout) as cluster:
             return getattr(getattr(cluster, service), method)(*args, **kwargs)
     except expected:
         raise

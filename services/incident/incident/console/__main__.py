@@ -11,7 +11,8 @@ def main() -> None:
         sys.exit("INCIDENT_CONSOLE_SECRET_KEY must be at least 32 characters")
     bind = os.environ.get("INCIDENT_CONSOLE_BIND", "127.0.0.1:8090")
     args = ["gunicorn", "--workers", os.environ.get("INCIDENT_CONSOLE_WORKERS", "2"), "--worker-class", "gthread",
-            "--threads", "8", "--bind", bind, "--graceful-timeout", "15", "incident.console.wsgi:build()"]
+            "--threads", "8", "--bind", bind, "--graceful-timeout", "15",
+            "--config", "python:incident.console.gunicorn_conf", "incident.console.wsgi:build()"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])
 
 
