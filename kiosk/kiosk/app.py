@@ -49,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.status)
     figures = KioskFigures(settings.kiosk_id, journal, state, syncer)
     app.register_blueprint(webops.blueprint("kiosk", figures.ready, figures.registry()))
+    if settings.metrics_address:
+        figures.serve(settings.metrics_address)
     if settings.demo:
         app.register_blueprint(views.demo)
     app.jinja_env.globals.update(t=i18n.text, kind_name=lambda code, lang: said.upper_first(said.kind(code, lang)))

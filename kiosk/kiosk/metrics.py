@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.gc_collector import GCCollector
+from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
 
 from kiosk.journal import Journal
 from servicekit.metrics import gauge
@@ -42,6 +45,14 @@ class KioskFigures:
         registry = CollectorRegistry(auto_describe=False)
         registry.register(self)
         return registry
+
+    def serve(self, address: str) -> None:
+        """``/metrics`` on an address of its own (a thread): on a Pi the app listens on 127.0.0.1 only."""
+        host, port = address.rsplit(":", 1)
+        registry = self.registry()
+        for collector in (ProcessCollector, PlatformCollector, GCCollector):
+            collector(registry=registry)
+        start_http_server(int(port), host or "0.0.0.0", registry=registry)
 
     def ready(self) -> dict:
         counts = self.journal.counts()  # raises if the journal cannot be read

@@ -42,6 +42,7 @@ class Syncer(threading.Thread):
                     with correlation.using(entry.request_id):
                         outcome = self.client.call(RPC_FOR[entry.op], **entry.payload, request_id=entry.request_id,
                                                    occurred_at=entry.occurred_at)
+                        log.info("journal entry %d (%s) recorded by custody", entry.seq, entry.op)
                 except CustodyRefusal as refusal:
                     status = "refused" if entry.seq == current_seq else "conflict"
                     self.journal.settle(entry.seq, status, refusal.to_dict())

@@ -1,14 +1,10 @@
 """custody's own background loop: sweep for overdue checkouts (the outbox relay is servicekit's)."""
 from __future__ import annotations
 
-import logging
-
 from custody import sweep
 from custody.metrics import OVERDUE
 from servicekit.clock import utcnow
 from servicekit.dependencies import BackgroundLoop
-
-log = logging.getLogger(__name__)
 
 
 class OverdueSweeper(BackgroundLoop):
@@ -24,7 +20,6 @@ class OverdueSweeper(BackgroundLoop):
             flagged = sum(sweep.mark_overdue(session, cid, now) for cid in candidates)
             if flagged:
                 OVERDUE.inc(flagged)
-                log.info("possible loss: %d checkout(s) passed their due time", flagged)
                 self.store.outbox_written()
             nxt = sweep.next_due(session)
             session.commit()

@@ -35,7 +35,8 @@ class Store(SharedExtension):
 
     def setup(self):
         self.settings = self.load_settings(self.container.config)
-        self.engine = make_engine(self.settings.db_url)
+        size = self.settings.db_pool_size
+        self.engine = make_engine(self.settings.db_url, pool_size=size, max_overflow=size)
         # Background loops (outbox relay, sweepers, senders) get connections of their own, so a burst
         # of workers holding the whole pool cannot starve them: events keep flowing under load.
         # SQLite stays on one connection per process (a second one can deadlock eventlet's hub).
