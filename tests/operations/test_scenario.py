@@ -38,6 +38,8 @@ def one_day(request, rabbit_config, smtp, folder, replicas: int, console: bool =
         return scenario.results(engines, smtp), stack.logs(), scenario.correlation_of(engines, scenario.TAGS[0])
     finally:
         stack.stop()
+        for engine in engines.values():
+            engine.dispose()
 
 
 def browse_the_console(stack, incident_db: str) -> None:
@@ -68,7 +70,7 @@ def test_two_replicas_of_every_service_do_exactly_the_work_of_one(request, rabbi
     assert len(one["custody"]) == 10 and len(overdue) == 8
     assert sorted(tag for tag, *_ in one["incidents"]) == sorted(overdue)
     assert one["reminders"] and len(set(one["reminders"])) == len(one["reminders"])
-    assert one["emails_received"] == sum(1 for *_, status in one["deliveries"] if status == "sent") > 40
+    assert one["emails_received"] == sum(1 for *_, status in one["deliveries"] if status == "sent") > 24
     assert one["emails_received_twice"] == []
     two, two_logs, _ = one_day(request, rabbit_config, smtp, tmp_path / "two", replicas=2)
     assert two == one

@@ -67,7 +67,8 @@ def dict_config(service: str, levels: dict[str, str] | None = None) -> dict:
     return {"version": 1, "disable_existing_loggers": False,
             "formatters": {"json": {"()": JsonFormatter, "service": service}},
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-            "loggers": {name: {"level": level} for name, level in (levels or {}).items()},
+            # propagate: gunicorn's own loggers do not by default, so their lines would get no handler
+            "loggers": {name: {"level": level, "propagate": True} for name, level in (levels or {}).items()},
             "root": {"level": "WARNING", "handlers": ["console"]}}
 
 
