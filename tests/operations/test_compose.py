@@ -183,4 +183,4 @@ def test_operations_guide_lists_every_compose_service_with_its_published_ports()
     assert set(rows) == set(c.services())
     for name, service in c.services().items():
         for mapping in service.get("ports", []):
-            assert mapping.split(":", 1)[1] in rows[name], f"docs/operations.md: {name} publishes {mapping}"
+            assert mapping.rsplit(":", 1)[0] in rows[name], f"docs/operations.md: {name} publishes {mapping}"

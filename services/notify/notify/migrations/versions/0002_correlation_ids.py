@@ -8,24 +8,18 @@ The correlation id in force when a row was written (servicekit.correlation): the
 it on in the event's headers; the sender sends each e-mail under its delivery's id.
 """
 from alembic import op
-import sqlalchemy as sa
 
+from servicekit.migrate import add_correlation_ids, drop_correlation_ids
 
 revision = '0002'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
 
-TABLES = ('outbox', 'deliveries')
-
 
 def upgrade() -> None:
-    for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('correlation_id', sa.String(length=64), nullable=True))
+    add_correlation_ids(op, ('outbox', 'deliveries'))
 
 
 def downgrade() -> None:
-    for table in reversed(TABLES):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('correlation_id')
+    drop_correlation_ids(op, ('outbox', 'deliveries'))
