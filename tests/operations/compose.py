@@ -29,7 +29,7 @@ def image_name(service: dict) -> str:
 def builders() -> dict[str, dict]:
     """Each of our images and the build section of the one service that builds it."""
     out = {}
-    for name, service in services().items():
+    for service in services().values():
         if "build" in service:
             assert image_name(service) not in out, f"{image_name(service)} is built twice"
             out[image_name(service)] = service["build"]

@@ -39,6 +39,16 @@ def wait_ready(url: str, ready: bool, timeout: float = 30) -> dict:
         time.sleep(0.2)
 
 
+def wait_failing(url: str, names: set[str], timeout: float = 15) -> dict:
+    """Poll /ready until at least these checks fail; the last answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = get(url, "/ready")[1]
+        if names <= failing(body) or time.monotonic() > deadline:
+            return body
+        time.sleep(0.2)
+
+
 def metrics(url: str) -> dict[str, list]:
     """Every sample on /metrics, by metric family name: [(labels, value), ...]."""
     text = requests.get(url + "/metrics", timeout=10).text

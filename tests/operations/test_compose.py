@@ -16,6 +16,8 @@ from servicekit import webops
 from tests.operations import compose as c
 from tests.operations.tools import ROOT, run, tool
 
+pytestmark = pytest.mark.db_independent
+
 INFRA_VARIABLES = {"rabbitmq": {"RABBITMQ_DEFAULT_USER", "RABBITMQ_DEFAULT_PASS", "RABBITMQ_DEFAULT_VHOST"},
                    "postgres": {"POSTGRES_PASSWORD"}, "grafana": {"GF_SECURITY_ADMIN_PASSWORD", "GF_USERS_ALLOW_SIGN_UP"}}
 

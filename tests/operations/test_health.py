@@ -14,7 +14,7 @@ from servicekit.db import make_engine
 from tests.custody.processes import ROOT, CustodyProcess
 from tests.notify.processes import NotifyProcess
 from tests.operations.link import BrokerLink
-from tests.operations.ops_http import failing, get, metrics, wait_ops, wait_ready
+from tests.operations.ops_http import failing, get, metrics, wait_failing, wait_ops, wait_ready
 
 # a loop 2 s late is stuck (the defaults are 5 intervals and at least 30 s)
 QUICK = {"HEALTH_MISSED_INTERVALS": "2", "HEALTH_MIN_STALE_SECONDS": "2"}
@@ -60,6 +60,7 @@ def test_a_running_service_is_alive_ready_and_names_every_check(rabbit_config, d
     assert figures["service_outbox_pending_events"] == [({}, 0.0)]
 
 
+@pytest.mark.db_independent  # its database is a dead port in both passes
 def test_a_service_whose_database_is_unreachable_is_alive_but_not_ready(rabbit_config, tmp_path, started):
     amqp = rabbit_config["AMQP_URI"]
     custody = CustodyProcess(amqp, DEAD_DB, tmp_path / "custody.log", **env("custody"))
@@ -69,21 +70,11 @@ def test_a_service_whose_database_is_unreachable_is_alive_but_not_ready(rabbit_c
     body = wait_ready(url, ready=False)
     assert "database" in failing(body) and body["checks"]["database"]["detail"] == "OperationalError"
     # and its loops, which cannot work either, become stuck
-    assert {"database", "sweeper", "relay"} <= failing(wait_until_failing(url, {"sweeper", "relay"}))
+    assert {"database", "sweeper", "relay"} <= failing(wait_failing(url, {"sweeper", "relay"}))
     answer = health_cli("custody", amqp, CUSTODY_DB_URL=DEAD_DB)
     assert answer.returncode == 1 and "not ready" in answer.stderr and "database" in answer.stderr
     assert '"ok": false' in answer.stdout and '"checked_out": null' in answer.stdout
     assert "127.0.0.1:1" not in custody.log_text()  # the URL (it may hold a password) is never logged
-
-
-def wait_until_failing(url: str, names: set[str], timeout: float = 15) -> dict:
-    import time
-    deadline = time.monotonic() + timeout
-    while True:
-        body = get(url, "/ready")[1]
-        if names <= failing(body) or time.monotonic() > deadline:
-            return body
-        time.sleep(0.2)
 
 
 def test_a_cut_broker_link_makes_the_service_not_ready_until_it_is_back(rabbit_config, db_url, tmp_path, started):
@@ -126,10 +117,8 @@ def test_a_sender_stuck_on_a_hung_smtp_relay_is_reported_and_recovers(rabbit_con
     wait_ready(url, ready=True)
 
 
-def test_a_sweeper_blocked_by_a_table_lock_is_reported_until_the_lock_goes(rabbit_config, db_url, db_backend,
-                                                                           tmp_path, started):
-    if db_backend != "postgresql":
-        pytest.skip("runs in the PostgreSQL pass: SQLite's lock wait would stop the whole process, not one loop")
+@pytest.mark.postgresql_only  # on SQLite a lock wait stops the whole process (eventlet's hub), not one loop
+def test_a_sweeper_blocked_by_a_table_lock_is_reported_until_the_lock_goes(rabbit_config, db_url, tmp_path, started):
     custody = CustodyProcess(rabbit_config["AMQP_URI"], db_url, tmp_path / "custody.log", **env("custody")).wait_ready()
     started.append(custody)
     url = wait_ops(custody)

@@ -9,9 +9,12 @@ import sys
 from importlib.metadata import distribution, packages_distributions
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 
 from tests.operations.compose import ROOT, pyproject
+
+pytestmark = pytest.mark.db_independent
 
 LOCAL = {"contracts": "custody-contracts", "servicekit": "servicekit", "custody": "custody-service",
          "incident": "incident-service", "notify": "notify-service", "kiosk": "custody-kiosk"}

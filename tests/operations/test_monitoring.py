@@ -18,6 +18,7 @@ from tests.operations.ops_http import wait_ops
 from tests.operations.scenario import Part, free_port
 from tests.operations.tools import ROOT, run, tool
 
+pytestmark = pytest.mark.db_independent  # its services run on SQLite files of their own
 PROMETHEUS = ROOT / "deploy" / "prometheus"
 SUFFIXES = ("_total", "_bucket", "_count", "_sum", "_created")
 # what ops asked to see (issue 16), by the family that shows it
@@ -44,10 +45,10 @@ def test_the_alerts_fire_and_clear_as_their_unit_tests_say():
 
 
 @pytest.fixture(scope="module")
-def exported(rabbit_config_module, tmp_path_factory) -> set[str]:
+def exported(module_vhost, tmp_path_factory) -> set[str]:
     """The metric families custody, incident, notify and a kiosk serve on /metrics, scraped as Prometheus would."""
     folder = tmp_path_factory.mktemp("exporters")
-    amqp = rabbit_config_module
+    amqp = module_vhost
     parts = [CustodyProcess(amqp, f"sqlite:///{folder}/custody.db", folder / "custody.log"),
              IncidentProcess(amqp, f"sqlite:///{folder}/incident.db", folder / "incident.log"),
              NotifyProcess(amqp, f"sqlite:///{folder}/notify.db", 1, folder / "notify.log")]
@@ -67,17 +68,6 @@ def exported(rabbit_config_module, tmp_path_factory) -> set[str]:
         for part in parts:
             part.stop()
         kiosk.stop()
-
-
-@pytest.fixture(scope="module")
-def rabbit_config_module(rabbit_manager):
-    """One throw-away vhost for the module (nameko's rabbit_config is made per test)."""
-    import uuid
-    vhost = f"nameko_test_ops_{uuid.uuid4().hex[:8]}"
-    rabbit_manager.create_vhost(vhost)
-    rabbit_manager.set_vhost_permissions(vhost, "guest", ".*", ".*", ".*")
-    yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
-    rabbit_manager.delete_vhost(vhost)
 
 
 def used_metrics() -> set[str]:

@@ -12,6 +12,8 @@ import pytest
 
 from tests.operations.tools import ROOT, run, tool
 
+pytestmark = pytest.mark.db_independent
+
 PI = ROOT / "deploy" / "pi"
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.exc import OperationalError
 from servicekit.db import make_engine
 from tests.operations.tools import ROOT
 
+pytestmark = pytest.mark.db_independent
+
 PASSWORDS = {"custody": "custody-pw-0123456789", "incident": "incident-pw-0123456789", "notify": "notify-pw-0123456789"}
 
 

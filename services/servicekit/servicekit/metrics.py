@@ -81,7 +81,9 @@ class WorkerFigures:
         outcome = "error" if exc is not None and not refused else "refused" if refused else "ok"
         took = time.monotonic() - started if started is not None else 0.0
         if isinstance(entrypoint, (Rpc, EventHandler)):
-            requests_log.info("%s %s: %s%s in %.0f ms", "rpc" if isinstance(entrypoint, Rpc) else "event",
+            # the health RPC answers docker's check every 15 s on every replica: a line each only when asked
+            level = logging.DEBUG if entrypoint.method_name == "health" else logging.INFO
+            requests_log.log(level, "%s %s: %s%s in %.0f ms", "rpc" if isinstance(entrypoint, Rpc) else "event",
                               getattr(entrypoint, "event_type", entrypoint.method_name), outcome,
                               f" ({getattr(exc, 'code', type(exc).__name__)})" if exc is not None else "", took * 1000)
         if isinstance(entrypoint, Rpc):
