@@ -1,7 +1,6 @@
-"""The whole system as ops run it, on one machine: custody, incident and notify as `nameko run` processes
-(one or several replicas each, one vhost, one database each), the kiosk (gunicorn, demo mode) and, on
-request, the console; and one working day's scenario through them, with its results read back from
-the databases and the SMTP sink in a form that does not depend on timing or on which replica did what.
+"""One working day's scenario through the system as ops run it (tests/operations/stack.py), with its
+results read back from the databases and the SMTP sink in a form that does not depend on timing or on
+which replica did what.
 
 The scenario: a ledger, ten checkouts (one through the kiosk's own pages, the others as kiosk RPCs, each
 with its correlation id), two returns, eight checkouts past their due time (possible losses, incidents
@@ -9,9 +8,6 @@ opened, deadline reminders, e-mails), and a mass customer notice.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -28,12 +24,11 @@ from custody.models import Custody
 from incident.models import DutyState, Incident, Reminder
 from notify.models import Delivery
 from tests.conftest import LABEL_SECRET, view_engine
-from tests.custody.processes import ROOT, CustodyProcess, IncidentProcess
-from tests.notify.processes import NotifyProcess
+from tests.operations.stack import Stack
 
 CARD_KEY = "scenario-card-key-0123456789"
 KIOSK = "kiosk-ops"
-SECURITY, PRIVACY = "security-desk@example.co.jp", "privacy-office@example.co.jp"
+SECURITY, PRIVACY = "security-team@example.co.jp", "privacy-office@example.co.jp"
 MANAGER = {"employee_number": "M001", "name": "田中 一郎", "email": "tanaka.ichiro@example.co.jp"}
 STAFF = [{"employee_number": "E001", "name": "佐藤 花子", "email": "sato.hanako@example.co.jp"},
          {"employee_number": "E002", "name": "鈴木 次郎", "email": "suzuki.jiro@example.co.jp"},
@@ -55,108 +50,6 @@ def personal_data() -> list[str]:
             + [card_hash(uid, CARD_KEY.encode()) for uid in UIDS.values()]
             + [c["name"] for c in CUSTOMERS] + [c["email"] for c in CUSTOMERS]
             + [c["variables"]["phone"] for c in CUSTOMERS] + [SECURITY, PRIVACY])
-
-
-class Part:
-    """A part that is not a nameko service (the kiosk, the console), its output in a log file."""
-
-    def __init__(self, name: str, argv: list[str], env: dict, log_path: Path):
-        self.name, self.log_path = name, log_path
-        self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen(argv, cwd=ROOT, env=os.environ | {"PYTHONWARNINGS": "ignore"} | env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-
-    def wait_http(self, url: str, timeout: float = 40) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited:\n{self.log_path.read_text()}")
-            try:
-                if requests.get(url, timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"{self.name} did not answer {url}:\n{self.log_path.read_text()}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Stack:
-    """``replicas`` of each service, the kiosk, and (``console=True``) the console."""
-
-    def __init__(self, amqp: str, dbs: dict[str, str], smtp_port: int, folder: Path, replicas: int = 1):
-        self.amqp, self.dbs, self.folder = amqp, dbs, folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.services, self.parts = [], []
-        notify_env = {"NOTIFY_SECURITY_TEAM": SECURITY, "NOTIFY_PRIVACY_OFFICER": PRIVACY, "NOTIFY_RATE_PER_SECOND": "0",
-                      "NOTIFY_DB_POOL_SIZE": "2"}
-        # every deadline is within the lead time: each required duty is reminded of once, at once
-        incident_env = {"INCIDENT_REMINDER_LEAD_HOURS": "100000", "INCIDENT_REMINDER_INTERVAL": "1",
-                        "INCIDENT_DB_POOL_SIZE": "2"}
-        # small pools: six processes share the machine's PostgreSQL (100 connections) with other test runs
-        for n in range(replicas):
-            self.services += [
-                CustodyProcess(amqp, dbs["custody"], folder / f"custody-{n}.log", CUSTODY_SWEEP_MAX_INTERVAL="0.5",
-                               CUSTODY_DB_POOL_SIZE="2"),
-                IncidentProcess(amqp, dbs["incident"], folder / f"incident-{n}.log", **incident_env),
-                NotifyProcess(amqp, dbs["notify"], smtp_port, folder / f"notify-{n}.log", **notify_env)]
-        try:
-            for service in self.services:
-                service.wait_ready(60)
-        except Exception:
-            self.stop()
-            raise
-
-    def start_kiosk(self, secret: str) -> str:
-        port = free_port()
-        cards = ",".join(UIDS[p["employee_number"]] for p in STAFF)
-        kiosk = Part("kiosk", [sys.executable, "-m", "kiosk"], {
-            "AMQP_URI": self.amqp, "KIOSK_ID": KIOSK, "KIOSK_SECRET": secret, "KIOSK_CARD_KEY": CARD_KEY,
-            "KIOSK_DEMO": "1", "KIOSK_DEMO_CARDS": cards, "KIOSK_USE_READER": "0", "KIOSK_BIND": f"127.0.0.1:{port}",
-            "KIOSK_JOURNAL_PATH": str(self.folder / "journal.db"), "KIOSK_SYNC_INTERVAL": "1"}, self.folder / "kiosk.log")
-        self.parts.append(kiosk)
-        url = f"http://127.0.0.1:{port}"
-        kiosk.wait_http(url + "/ready")
-        return url
-
-    def start_console(self) -> str:
-        port = free_port()
-        console = Part("console", [sys.executable, "-m", "incident.console"], {
-            "INCIDENT_DB_URL": self.dbs["incident"], "INCIDENT_CONSOLE_SECRET_KEY": "scenario-console-secret-0123456789",
-            "INCIDENT_CONSOLE_BIND": f"127.0.0.1:{port}", "INCIDENT_CONSOLE_WORKERS": "1", "AMQP_URI": self.amqp},
-            self.folder / "console.log")
-        self.parts.append(console)
-        url = f"http://127.0.0.1:{port}"
-        console.wait_http(url + "/ready")
-        return url
-
-    def logs(self) -> dict[str, str]:
-        paths = [s.log_path for s in self.services] + [p.log_path for p in self.parts]
-        return {path.stem: path.read_text(errors="replace") for path in paths}
-
-    def stop(self) -> None:
-        """Every process killed at once: the run is over and its log lines are written (how the parts stop
-        is tested elsewhere; a graceful stop of nine processes would take most of a minute here)."""
-        for part in self.parts + self.services:
-            if part.proc.poll() is None:
-                part.proc.kill()
-            part.proc.wait(10)
-            part.log.close()
 
 
 def label(tag: str) -> str:
@@ -192,10 +85,20 @@ def checkout_at_the_kiosk(kiosk: str, tag: str) -> None:
         assert requests.post(kiosk + path, json=body, timeout=20).status_code == 204, path
 
 
+def start(amqp: str, dbs: dict[str, str], smtp_port: int, folder: Path, replicas: int) -> Stack:
+    """The services as the scenario needs them: every deadline within the reminders' lead time (each
+    required duty is reminded of once, at once), no e-mail rate limit, a quick sweep."""
+    return Stack(amqp, dbs, smtp_port, folder, replicas, env={
+        "custody": {"CUSTODY_SWEEP_MAX_INTERVAL": "0.5"},
+        "incident": {"INCIDENT_REMINDER_LEAD_HOURS": "100000", "INCIDENT_REMINDER_INTERVAL": "1"},
+        "notify": {"NOTIFY_SECURITY_TEAM": SECURITY, "NOTIFY_PRIVACY_OFFICER": PRIVACY, "NOTIFY_RATE_PER_SECOND": "0"}})
+
+
 def run(stack: Stack, engines: dict) -> None:
     """The working day; waits until every consequence has happened."""
     secret = seed(stack.amqp)
-    kiosk = stack.start_kiosk(secret)
+    kiosk = stack.start_kiosk({"KIOSK_ID": KIOSK, "KIOSK_SECRET": secret, "KIOSK_CARD_KEY": CARD_KEY,
+                               "KIOSK_DEMO_CARDS": ",".join(UIDS[p["employee_number"]] for p in STAFF)})
     checkout_at_the_kiosk(kiosk, TAGS[0])
     wait(lambda: count(engines["custody"], Custody) == 1, "the kiosk's checkout in custody")
     for tag in TAGS[1:]:

@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.custody.processes import CustodyProcess, IncidentProcess
 from tests.notify.processes import NotifyProcess
 from tests.operations.ops_http import wait_ops
-from tests.operations.scenario import Part, free_port
+from tests.operations.stack import Part, free_port
 from tests.operations.tools import ROOT, run, tool
 
 pytestmark = pytest.mark.db_independent  # its services run on SQLite files of their own

@@ -40,7 +40,7 @@ def one_day(request, amqp: str, smtp, folder, replicas: int, console: bool = Fal
     smtp.reset()
     dbs = fresh_databases(request, folder)
     engines = scenario.engines_for(dbs)
-    stack = scenario.Stack(amqp, dbs, smtp.port, folder, replicas)
+    stack = scenario.start(amqp, dbs, smtp.port, folder, replicas)
     try:
         scenario.run(stack, engines)
         if console:
