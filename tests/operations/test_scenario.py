@@ -136,5 +136,5 @@ def follow_one_checkout(logs: dict[str, str], correlation_id: str) -> None:
     incident = " ".join(said("incident-0"))
     assert "event possible_loss_detected: ok" in incident and "opened from possible loss" in incident
     notify = " ".join(said("notify-0"))
-    for template in ("possible_loss_holder", "possible_loss_manager", "incident_opened", "incident_deadline_approaching"):
+    for template in ("possible_loss_holder", "incident_opened_manager", "incident_opened", "incident_deadline_approaching"):
         assert f"({template}) attempt 1: sent" in notify, template
