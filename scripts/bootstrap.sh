@@ -32,6 +32,28 @@ if [ "$WANT_TESTS" = "--tests" ]; then
   command -v chromium >/dev/null && fc-list 2>/dev/null | grep -ci "Noto Sans CJK" >/dev/null \
     || { say "installing Chromium and Japanese fonts"; apt_install chromium fonts-noto-cjk; }
 fi
+if [ "$WANT_TESTS" = "--tests" ]; then
+  # the operations checkers (tests/operations/): shellcheck and systemd-analyze (Debian), dclint (npm,
+  # pinned in package.json/package-lock.json), promtool (from Debian's prometheus package, extracted
+  # into .venv/bin: installing the package would also start a Prometheus server); hadolint is a pinned
+  # Python package (requirements.txt)
+  command -v shellcheck >/dev/null || { say "installing shellcheck"; apt_install shellcheck; }
+  command -v systemd-analyze >/dev/null || { say "installing systemd (systemd-analyze)"; apt_install systemd; }
+  command -v npm >/dev/null || { say "installing Node.js and npm"; apt_install nodejs npm; }
+  if [ ! -x "$ROOT/node_modules/.bin/dclint" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.bin/dclint" ]; then
+    say "installing dclint (npm ci)"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$ROOT/node_modules/.bin/dclint"
+  fi
+  if [ ! -x "$VENV/bin/promtool" ]; then
+    say "extracting promtool from Debian's prometheus package"
+    [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+    work="$(mktemp -d)"
+    (cd "$work" && apt-get download -qq prometheus 2>/dev/null && dpkg-deb -x prometheus_*.deb unpacked) \
+      && install -m 0755 "$work/unpacked/usr/bin/promtool" "$VENV/bin/promtool"
+    rm -rf "$work"
+  fi
+fi
 STAMP="$VENV/.installed"
 if [ ! -f "$STAMP" ] || [ "$ROOT/requirements.txt" -nt "$STAMP" ] \
    || [ -n "$(find "$ROOT/services" "$ROOT/kiosk" -name pyproject.toml -newer "$STAMP")" ]; then

@@ -63,19 +63,23 @@ def migrated_database(service: str, upgrade, metadata, fixture: str):
 
     @pytest.fixture(name=fixture)
     def clean(db_backend, request, tmp_path) -> str:
-        made = request.getfixturevalue(f"{service}_db_template")
-        if db_backend == "sqlite":
-            path = tmp_path / f"{service}.db"
-            shutil.copy(made, path)
-            return f"sqlite:///{path}"
-        engine = make_engine(made)
-        tables = ", ".join(t.name for t in metadata.sorted_tables)
-        with engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        return made
+        return clean_copy(request.getfixturevalue(f"{service}_db_template"), tmp_path / f"{service}.db", metadata)
 
     return template, clean
+
+
+def clean_copy(template, sqlite_path, metadata) -> str:
+    """An empty migrated database: a copy of the SQLite template at ``sqlite_path``, or the PostgreSQL
+    template itself with every table emptied."""
+    if not str(template).startswith("postgresql"):
+        shutil.copy(template, sqlite_path)
+        return f"sqlite:///{sqlite_path}"
+    engine = make_engine(template)
+    tables = ", ".join(t.name for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return template
 
 
 custody_db_template, db_url = migrated_database("custody", migrate.upgrade, Base.metadata, "db_url")

@@ -3,6 +3,7 @@
 # Run as root from a checkout of the repository. Safe to run again: it is also the update step.
 #
 #   sudo deploy/pi/install.sh
+#   deploy/pi/install.sh --dry-run    # print every change it would make, change nothing (any user)
 #
 # Optional environment:
 #   KIOSK_DESKTOP_USER=pi   the auto-login desktop user that shows Chromium (default: lightdm's
@@ -16,6 +17,13 @@
 set -euo pipefail
 umask 022
 
+DRY_RUN=0
+case "${1:-}" in
+  --dry-run) DRY_RUN=1 ;;
+  "") ;;
+  *) printf 'usage: %s [--dry-run]\n' "$0" >&2; exit 2 ;;
+esac
+
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 PREFIX=/opt/kiosk
@@ -28,16 +36,26 @@ BEGIN_MARK="# >>> custody kiosk (managed by deploy/pi/install.sh) >>>"
 END_MARK="# <<< custody kiosk <<<"
 
 say()  { printf '\033[1m==> %s\033[0m\n' "$*"; }
+dry()  { [ "$DRY_RUN" = 1 ]; }
+# Run a command that changes the machine; with --dry-run, print it instead.
+run()  { if dry; then printf '[dry-run]'; printf ' %q' "$@"; printf '\n'; else "$@"; fi; }
+# Say what a step that changes the machine would do (--dry-run), or do it (the function given).
+step() { local what="$1"; shift; if dry; then printf '[dry-run] %s\n' "$what"; else "$@"; fi; }
 warn() { printf '\033[1;33mWARNING: %s\033[0m\n' "$*" >&2; }
 die()  { printf '\033[1;31mERROR: %s\033[0m\n' "$*" >&2; exit 1; }
 systemd_running() { [ -d /run/systemd/system ]; }
 apt_candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2; exit }'; }
 find_chromium() { command -v chromium || command -v chromium-browser; }
 lightdm_get() { if [ -f "$LIGHTDM_CONF" ]; then sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$LIGHTDM_CONF" | tail -n 1; fi; }
-# A value from kiosk.env, without surrounding quotes ("" when unset).
-env_get() { sed -n "s/^[[:space:]]*$1=//p" "$ENV_FILE" | tail -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'\$/\1/"; }
+# A value from kiosk.env (with --dry-run and no kiosk.env yet: from the example), without surrounding quotes.
+env_get() {
+  local file="$ENV_FILE"
+  if dry && [ ! -r "$file" ]; then file="$HERE/kiosk.env.example"; fi
+  sed -n "s/^[[:space:]]*$1=//p" "$file" | tail -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'\$/\1/"
+}
 
-[ "$(id -u)" = 0 ] || die "run as root: sudo $0"
+[ "$(id -u)" = 0 ] || dry || die "run as root: sudo $0"
+if dry; then say "dry run: nothing is changed; each change is printed as [dry-run] ..."; fi
 for f in kiosk/pyproject.toml kiosk/kiosk/app.py services/contracts/pyproject.toml requirements.txt; do
   [ -f "$REPO/$f" ] || die "$REPO/$f is missing: run this from a complete checkout of the repository"
 done
@@ -49,8 +67,8 @@ done
 # uses it; that is why ./run.sh and ./test.sh must not be run on a kiosk.)
 say "installing system packages"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends \
+run apt-get update -q
+run apt-get install -y -q --no-install-recommends \
   pcscd pcsc-tools libccid libpcsclite-dev swig gcc python3-venv python3-dev fonts-noto-cjk curl
 if ! find_chromium >/dev/null; then
   # Older Raspberry Pi OS images call the package chromium-browser, newer ones chromium (where
@@ -58,15 +76,17 @@ if ! find_chromium >/dev/null; then
   candidate="$(apt_candidate chromium-browser)"
   if [ -n "$candidate" ] && [ "$candidate" != "(none)" ]; then browser=chromium-browser; else browser=chromium; fi
   say "installing $browser"
-  apt-get install -y -q --no-install-recommends "$browser"
+  run apt-get install -y -q --no-install-recommends "$browser"
 fi
-CHROMIUM="$(find_chromium)" || die "Chromium is not installed (neither chromium nor chromium-browser)"
+if dry && ! find_chromium >/dev/null; then CHROMIUM="/usr/bin/$browser"; else
+  CHROMIUM="$(find_chromium)" || die "Chromium is not installed (neither chromium nor chromium-browser)"
+fi
 
 vpcd_status="$(dpkg-query -W -f='${db:Status-Abbrev}' vsmartcard-vpcd 2>/dev/null || true)"
 if [ -n "$vpcd_status" ] && [ "${vpcd_status:0:2}" != "un" ]; then
   warn "vsmartcard-vpcd (virtual smart-card reader, reachable over the network) is on this kiosk: purging it"
-  apt-get purge -y -q vsmartcard-vpcd
-  if systemd_running; then systemctl try-restart pcscd.service || true; fi
+  run apt-get purge -y -q vsmartcard-vpcd
+  if systemd_running; then run systemctl try-restart pcscd.service || true; fi
 fi
 
 # --- the kiosk user, the card service -----------------------------------------------------
@@ -74,65 +94,74 @@ fi
 # where pcscd checks polkit, 50-kiosk-pcscd.rules lets "kiosk" in.
 if ! id -u kiosk >/dev/null 2>&1; then
   say "creating the system user kiosk"
-  useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home \
+  run useradd --system --user-group --home-dir /var/lib/kiosk --no-create-home \
     --shell /usr/sbin/nologin --comment "custody kiosk" kiosk
 fi
-[ -d /etc/polkit-1/rules.d ] || install -d -m 0755 /etc/polkit-1/rules.d
-install -m 0644 "$HERE/50-kiosk-pcscd.rules" /etc/polkit-1/rules.d/50-kiosk-pcscd.rules
-if systemd_running; then systemctl enable --now pcscd.socket; else systemctl enable pcscd.socket; fi
+[ -d /etc/polkit-1/rules.d ] || run install -d -m 0755 /etc/polkit-1/rules.d
+run install -m 0644 "$HERE/50-kiosk-pcscd.rules" /etc/polkit-1/rules.d/50-kiosk-pcscd.rules
+if systemd_running; then run systemctl enable --now pcscd.socket; else run systemctl enable pcscd.socket; fi
 
 # --- code and virtualenv in /opt/kiosk (root-owned, read-only for the service) --------------
 say "copying the kiosk code to $PREFIX/src"
-install -d -m 0755 "$PREFIX" "$PREFIX/bin"
-rm -rf "$PREFIX/src.new" "$PREFIX/src.old"
-install -d -m 0755 "$PREFIX/src.new"
+run install -d -m 0755 "$PREFIX" "$PREFIX/bin"
+run rm -rf "$PREFIX/src.new" "$PREFIX/src.old"
+run install -d -m 0755 "$PREFIX/src.new"
 # Same layout as the repository, so relative paths in requirements-kiosk.txt keep working.
-parts=(kiosk services/contracts requirements.txt)
+parts=(kiosk services/contracts services/servicekit requirements.txt)
 [ -f "$REPO/requirements-kiosk.txt" ] && parts+=(requirements-kiosk.txt)
-tar -C "$REPO" --exclude=__pycache__ --exclude='*.egg-info' --exclude=build --exclude=.pytest_cache \
-  -cf - "${parts[@]}" | tar -C "$PREFIX/src.new" --no-same-owner -xf -
-if [ -d "$PREFIX/src" ]; then mv "$PREFIX/src" "$PREFIX/src.old"; fi
-mv "$PREFIX/src.new" "$PREFIX/src"
-rm -rf "$PREFIX/src.old"
-install -m 0644 "$HERE/README.md" "$PREFIX/README.md"
+copy_code() {
+  tar -C "$REPO" --exclude=__pycache__ --exclude='*.egg-info' --exclude=build --exclude=.pytest_cache \
+    -cf - "${parts[@]}" | tar -C "$PREFIX/src.new" --no-same-owner -xf -
+}
+step "copy ${parts[*]} from $REPO to $PREFIX/src.new" copy_code
+if [ -d "$PREFIX/src" ]; then run mv "$PREFIX/src" "$PREFIX/src.old"; fi
+run mv "$PREFIX/src.new" "$PREFIX/src"
+run rm -rf "$PREFIX/src.old"
+run install -m 0644 "$HERE/README.md" "$PREFIX/README.md"
 # As the checkout's owner: git run as root could leave a root-owned .git/index behind.
 revision="$(GIT_OPTIONAL_LOCKS=0 runuser -u "$(stat -c %U "$REPO")" -- git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
-printf '%s installed %s\n' "$revision" "$(date -Is)" > "$PREFIX/VERSION"
-ln -sfn "$CHROMIUM" "$PREFIX/bin/chromium"
+write_version() { printf '%s installed %s\n' "$revision" "$(date -Is)" > "$PREFIX/VERSION"; }
+step "write $PREFIX/VERSION ($revision)" write_version
+run ln -sfn "$CHROMIUM" "$PREFIX/bin/chromium"
 
 if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then  # missing, or Python was upgraded
   say "creating the virtualenv $VENV"
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
+  run rm -rf "$VENV"
+  run python3 -m venv "$VENV"
 fi
 say "installing Python packages (pyscard compiles from source: a few minutes the first time)"
 pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
-cd "$PREFIX/src"
+# from the copied code (in a dry run, from the checkout: nothing was copied)
+if dry; then cd "$REPO"; else cd "$PREFIX/src"; fi
 if [ -f requirements-kiosk.txt ]; then
-  "${pip[@]}" install -r requirements-kiosk.txt
+  run "${pip[@]}" install -r requirements-kiosk.txt
 else
   warn "requirements-kiosk.txt is not in this checkout: installing the pinned fallback set"
   # The repository's requirements.txt pins (and wins when it names the package); else ours.
   wanted=()
-  for spec in flask==3.1.3 gunicorn==23.0.0 pyscard==2.3.1 nameko==2.14.1; do
+  for spec in flask==3.1.3 gunicorn==23.0.0 pyscard==2.3.1 nameko==2.14.1 prometheus-client==0.26.0 \
+              python-json-logger==4.2.0; do
     if grep -qi "^${spec%%==*}==" requirements.txt; then wanted+=("${spec%%==*}"); else wanted+=("$spec"); fi
   done
-  "${pip[@]}" install -c requirements.txt "${wanted[@]}"
+  run "${pip[@]}" install -c requirements.txt "${wanted[@]}"
 fi
-# Both are version 1.0.0 whatever the code: reinstall so an update always takes effect.
-"${pip[@]}" install --no-deps --force-reinstall ./services/contracts ./kiosk
+# All are version 1.0.0 whatever the code: reinstall so an update always takes effect. servicekit without
+# its database dependencies: the kiosk uses its logs, correlation ids and metrics only.
+run "${pip[@]}" install --no-deps --force-reinstall ./services/contracts ./services/servicekit ./kiosk
 cd /
-PYTHONWARNINGS=ignore "$VENV/bin/python" -c 'import contracts, gunicorn, kiosk.app, smartcard' \
-  || die "the kiosk does not import in $VENV (see the error above)"
+if ! dry; then
+  PYTHONWARNINGS=ignore "$VENV/bin/python" -c 'import contracts, gunicorn, kiosk.app, servicekit.logs, smartcard' \
+    || die "the kiosk does not import in $VENV (see the error above)"
+fi
 
 # --- configuration ------------------------------------------------------------------------
-install -d -m 0750 -o root -g kiosk /etc/kiosk
+run install -d -m 0750 -o root -g kiosk /etc/kiosk
 if [ ! -f "$ENV_FILE" ]; then
   say "creating $ENV_FILE from the example (fill it in before the kiosk can start)"
-  install -m 0600 -o root -g kiosk "$HERE/kiosk.env.example" "$ENV_FILE"
+  run install -m 0600 -o root -g kiosk "$HERE/kiosk.env.example" "$ENV_FILE"
 else
-  chown root:kiosk "$ENV_FILE"
-  chmod 0600 "$ENV_FILE"
+  run chown root:kiosk "$ENV_FILE"
+  run chmod 0600 "$ENV_FILE"
   sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' "$HERE/kiosk.env.example" | while IFS= read -r name; do
     grep -q "^[[:space:]]*$name=" "$ENV_FILE" \
       || warn "$ENV_FILE has no $name (new setting? see $HERE/kiosk.env.example)"
@@ -149,14 +178,14 @@ case "$(env_get AMQP_URI)" in amqp://*) warn "AMQP_URI is plain amqp://: use amq
 
 # --- services -----------------------------------------------------------------------------
 say "installing kiosk.service and kiosk-browser.service"
-install -m 0644 "$HERE/kiosk.service" /etc/systemd/system/kiosk.service
-install -d -m 0755 /etc/systemd/user
-install -m 0644 "$HERE/kiosk-browser.service" /etc/systemd/user/kiosk-browser.service
-if systemd_running; then systemctl daemon-reload; fi
-systemctl enable kiosk.service
+run install -m 0644 "$HERE/kiosk.service" /etc/systemd/system/kiosk.service
+run install -d -m 0755 /etc/systemd/user
+run install -m 0644 "$HERE/kiosk-browser.service" /etc/systemd/user/kiosk-browser.service
+if systemd_running; then run systemctl daemon-reload; fi
+run systemctl enable kiosk.service
 if systemd_running; then
   if [ ${#missing[@]} -eq 0 ]; then
-    systemctl restart kiosk.service  # picks up new code; pending journal entries stay on disk
+    run systemctl restart kiosk.service  # picks up new code; pending journal entries stay on disk
   else
     warn "not starting kiosk.service yet: ${missing[*]} empty in $ENV_FILE"
   fi
@@ -168,11 +197,12 @@ if [ -z "$DESKTOP_USER" ] || [ "$DESKTOP_USER" = root ]; then DESKTOP_USER="${SU
 if [ -z "$DESKTOP_USER" ] || [ "$DESKTOP_USER" = root ]; then DESKTOP_USER="$(getent passwd 1000 | cut -d: -f1 || true)"; fi
 DESKTOP_USER="${DESKTOP_USER:-pi}"
 
-user_dir() { install -d -m 0755 -o "$DESKTOP_USER" -g "$DESKTOP_GROUP" "$@"; }
+user_dir() { run install -d -m 0755 -o "$DESKTOP_USER" -g "$DESKTOP_GROUP" "$@"; }
 # Replace our marked block in a file with new content ("" removes the block); keeps the rest.
 set_block() {
   local file="$1" content="$2" tmp
   [ -f "$file" ] || [ -n "$content" ] || return 0
+  if dry; then printf '[dry-run] set the custody kiosk block in %s to: %s\n' "$file" "${content:-(none)}"; return 0; fi
   tmp="$(mktemp)"
   if [ -f "$file" ]; then
     awk -v b="$BEGIN_MARK" -v e="$END_MARK" '$0 == b { skip = 1; next } $0 == e { skip = 0; next } !skip' "$file" > "$tmp"
@@ -184,6 +214,7 @@ set_block() {
 # Set "key = value" in [section] of an ini file ("" value removes the key); keeps the rest.
 ini_set() {
   local file="$1" tmp
+  if dry; then printf '[dry-run] set %s = %s in [%s] of %s\n' "$3" "${4:-(removed)}" "$2" "$file"; return 0; fi
   tmp="$(mktemp)"
   awk -v s="[$2]" -v k="$3" -v v="$4" '
     function emit() { if (v != "" && !done) { print k " = " v; done = 1 } }
@@ -202,12 +233,13 @@ user_systemctl() {
   local uid
   uid="$(id -u "$DESKTOP_USER")"
   [ -S "/run/user/$uid/bus" ] || return 0
-  runuser -u "$DESKTOP_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" \
+  run runuser -u "$DESKTOP_USER" -- env XDG_RUNTIME_DIR="/run/user/$uid" \
     DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" systemctl --user "$@" || true
 }
 # An invisible Xcursor theme: one transparent image, linked under every cursor name in use.
 make_blank_cursor_theme() {
   local dir="/usr/share/icons/$CURSOR_THEME" name
+  if dry; then printf '[dry-run] make the invisible cursor theme %s\n' "$dir"; return 0; fi
   install -d -m 0755 "$dir/cursors"
   printf '[Icon Theme]\nName=%s\nComment=Invisible cursor for the custody kiosk\n' "$CURSOR_THEME" > "$dir/index.theme"
   python3 - "$dir/cursors/left_ptr" <<'PY'
@@ -246,13 +278,13 @@ if [ -n "$DESKTOP_HOME" ]; then
   say "setting up the desktop of $DESKTOP_USER (browser autostart, no blanking, cursor)"
   if [ -z "$(lightdm_get autologin-user)" ]; then
     if command -v raspi-config >/dev/null; then
-      SUDO_USER="$DESKTOP_USER" raspi-config nonint do_boot_behaviour B4 || warn "could not turn on desktop auto-login"
+      SUDO_USER="$DESKTOP_USER" run raspi-config nonint do_boot_behaviour B4 || warn "could not turn on desktop auto-login"
     else
       warn "no desktop auto-login configured: set autologin-user=$DESKTOP_USER in $LIGHTDM_CONF"
     fi
   fi
   if command -v raspi-config >/dev/null; then
-    SUDO_USER="$DESKTOP_USER" raspi-config nonint do_blanking 1 || warn "could not turn off screen blanking"
+    SUDO_USER="$DESKTOP_USER" run raspi-config nonint do_blanking 1 || warn "could not turn off screen blanking"
   else
     warn "raspi-config not found: turn off screen blanking in the desktop settings"
   fi
@@ -294,7 +326,7 @@ fi
 # --- next steps ---------------------------------------------------------------------------
 cat <<MSG
 
-  Kiosk installed: $(cat "$PREFIX/VERSION")
+  Kiosk installed: $(cat "$PREFIX/VERSION" 2>/dev/null || echo "(dry run: $revision)")
   - code and virtualenv:  $PREFIX   (config: $ENV_FILE, journal: /var/lib/kiosk)
   - browser:              $CHROMIUM, as ${DESKTOP_USER} (kiosk-browser.service, user unit)
 

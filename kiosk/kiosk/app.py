@@ -16,10 +16,13 @@ from kiosk.bus import Broadcaster
 from kiosk.controller import Controller, Screen
 from kiosk.custody_client import CustodyClient
 from kiosk.journal import Journal
+from kiosk.metrics import KioskFigures
 from kiosk.settings import KioskSettings
 from kiosk.sync import Syncer
+from servicekit import logs, webops
 
 log = logging.getLogger("kiosk")
+LOG_LEVELS = {"kiosk": "INFO", "servicekit": "INFO", "gunicorn.error": "INFO"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(test_config or {})
     settings: KioskSettings = app.config.get("SETTINGS") or KioskSettings.from_env()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure("kiosk", LOG_LEVELS)  # JSON lines; under gunicorn its logconfig_dict did it already
     contracts.rpc.quiet_late_confirms()  # custody not consuming is reported once, as "waiting for" / "unreachable"
     bus = Broadcaster()
     journal = Journal(settings.journal_path, settings.kiosk_id)
@@ -46,6 +49,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from kiosk import views
     app.register_blueprint(views.screens)
     app.register_blueprint(views.status)
+    figures = KioskFigures(settings.kiosk_id, journal, state, syncer)
+    app.register_blueprint(webops.blueprint("kiosk", figures.ready, figures.registry()))
+    if settings.metrics_address:
+        figures.serve(settings.metrics_address)
     if settings.demo:
         app.register_blueprint(views.demo)
     app.jinja_env.globals.update(t=i18n.text, kind_name=lambda code, lang: said.upper_first(said.kind(code, lang)))

@@ -7,6 +7,11 @@ journal before it is sent, so none is lost either way.
 """
 import signal
 
+from kiosk.app import LOG_LEVELS
+from servicekit import logs
+
+logconfig_dict = logs.dict_config("kiosk", LOG_LEVELS)  # gunicorn's own lines as JSON too
+
 
 def post_worker_init(worker):
     bus = worker.wsgi.extensions["bus"]

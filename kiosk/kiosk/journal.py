@@ -89,6 +89,12 @@ class Journal:
         with self._lock:
             return dict(self._db.execute("SELECT status, count(*) FROM entries GROUP BY status").fetchall())
 
+    def oldest_pending(self) -> str | None:
+        """When the oldest act still waiting for custody happened (ISO time), or None."""
+        with self._lock:
+            row = self._db.execute("SELECT min(occurred_at) FROM entries WHERE status = 'pending'").fetchone()
+        return row[0]
+
     def save_roster(self, roster: dict) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO roster (id, body, fetched_at) VALUES (1, ?, ?)",

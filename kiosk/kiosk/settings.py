@@ -26,6 +26,7 @@ class KioskSettings:
     demo: bool = False
     demo_cards: tuple[str, ...] = ()
     use_reader: bool = True
+    metrics_address: str = ""  # host:port for Prometheus besides the app's own /metrics (a Pi serves 127.0.0.1 only)
 
     @classmethod
     def from_env(cls, env=os.environ) -> "KioskSettings":
@@ -49,4 +50,5 @@ class KioskSettings:
             demo=_flag(env.get("KIOSK_DEMO", "0")),
             demo_cards=tuple(c for c in env.get("KIOSK_DEMO_CARDS", "").split(",") if c),
             use_reader=_flag(env.get("KIOSK_USE_READER", "1")),
+            metrics_address=env.get("KIOSK_METRICS_ADDRESS", ""),
         )

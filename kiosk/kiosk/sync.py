@@ -8,6 +8,7 @@ import time
 from contracts.errors import CustodyRefusal
 from kiosk.custody_client import CustodyClient, CustodyUnavailable
 from kiosk.journal import Journal
+from servicekit import correlation
 
 log = logging.getLogger("kiosk.sync")
 RPC_FOR = {"checkout": "checkout", "return": "return_asset"}
@@ -39,8 +40,11 @@ class Syncer(threading.Thread):
         with self._flush_lock:
             for entry in self.journal.pending():
                 try:
-                    outcome = self.client.call(RPC_FOR[entry.op], **entry.payload, request_id=entry.request_id,
-                                               occurred_at=entry.occurred_at)
+                    # the act's request id is its correlation id: custody, the events, incident and notify log it
+                    with correlation.using(entry.request_id):
+                        outcome = self.client.call(RPC_FOR[entry.op], **entry.payload, request_id=entry.request_id,
+                                                   occurred_at=entry.occurred_at)
+                        log.info("journal entry %d (%s) recorded by custody", entry.seq, entry.op)
                 except CustodyRefusal as refusal:
                     status = "refused" if entry.seq == current_seq else "conflict"
                     self.journal.settle(entry.seq, status, refusal.to_dict())

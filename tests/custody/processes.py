@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -27,8 +28,9 @@ class ServiceProcess:
 
     def __init__(self, amqp_uri: str, log_path: Path, env: dict):
         self.amqp_uri, self.log_path = amqp_uri, log_path
-        environ = os.environ | {"AMQP_URI": amqp_uri, "PSYCOPG_WAIT_FUNC": "wait_select",
-                                "PYTHONWARNINGS": "ignore"} | env
+        # the ops server on any free port (replicas, and other test runs on this machine, never collide)
+        environ = os.environ | {"AMQP_URI": amqp_uri, "PSYCOPG_WAIT_FUNC": "wait_select", "PYTHONWARNINGS": "ignore",
+                                f"{self.service.upper()}_OPS_ADDRESS": "127.0.0.1:0"} | env
         config = ROOT / "services" / self.service / "config.yml"
         self.log = open(log_path, "ab")
         self.proc = subprocess.Popen(
@@ -54,6 +56,14 @@ class ServiceProcess:
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    @property
+    def ops_url(self) -> str:
+        """Where its /health, /ready and /metrics are (the address it logged at start-up)."""
+        found = re.findall(r"ops http on (http://[\d.:]+)", self.log_text())
+        if not found:
+            raise RuntimeError(f"{self.service} logged no ops address:\n{self.log_text()}")
+        return found[-1]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers run, exactly as a crash or power loss."""

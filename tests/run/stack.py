@@ -42,9 +42,13 @@ class RunSh:
         self.var, self.amqp_uri = var, amqp_uri
         self.kiosk = f"http://127.0.0.1:{free_port()}/"
         self.console = f"http://127.0.0.1:{free_port()}/"
-        self.env = os.environ | {"RUN_VAR_DIR": str(var), "AMQP_URI": amqp_uri,
+        self.env = (os.environ | {"RUN_VAR_DIR": str(var), "AMQP_URI": amqp_uri,
                                  "KIOSK_BIND": self.kiosk[7:-1], "INCIDENT_CONSOLE_BIND": self.console[7:-1],
-                                 "NOTIFY_SMTP_PORT": str(free_port())} | (env or {})
+                                 "NOTIFY_SMTP_PORT": str(free_port()),
+                                 # each service's /health, /ready and /metrics on a port of its own choosing, so
+                                 # this run never meets a developer's ./run.sh (9101-9103) or another test run
+                                 **{f"{svc}_OPS_ADDRESS": "127.0.0.1:0" for svc in ("CUSTODY", "INCIDENT", "NOTIFY")}}
+                    | (env or {}))
         self.env.pop("NOTIFY_SMTP_HOST", None)  # the local mail catcher
         self.out_path = var.parent / f"run-{time.monotonic_ns()}.out"
         with open(self.out_path, "ab") as out:

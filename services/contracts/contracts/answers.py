@@ -134,14 +134,23 @@ class KioskRegistered(Frozen):
     kiosk_secret: str
 
 
-class Health(Frozen):
-    """``health``: the figures ops watch."""
+class HealthCheck(Frozen):
+    """One readiness check: the database, the broker, or a background loop (with its last good round)."""
     ok: bool
-    database: str
-    outbox_pending: int
-    outbox_oldest_pending_seconds: int | float
-    checked_out: int
-    overdue: int
+    detail: str
+    last_run_seconds_ago: float | None = None
+
+
+class Health(Frozen):
+    """``health``: ready or not and why, and the figures ops watch (None while the database is unreachable)."""
+    ok: bool
+    service: str
+    checks: dict[str, HealthCheck]
+    database: str | None = None
+    outbox_pending: int | None = None
+    outbox_oldest_pending_seconds: int | float | None = None
+    checked_out: int | None = None
+    overdue: int | None = None
 
 
 class AuditChain(Frozen):

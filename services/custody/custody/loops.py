@@ -1,18 +1,16 @@
 """custody's own background loop: sweep for overdue checkouts (the outbox relay is servicekit's)."""
 from __future__ import annotations
 
-import logging
-
 from custody import sweep
+from custody.metrics import OVERDUE
 from servicekit.clock import utcnow
 from servicekit.dependencies import BackgroundLoop
-
-log = logging.getLogger(__name__)
 
 
 class OverdueSweeper(BackgroundLoop):
     """Wakes at the earliest due time (or every few seconds) and flags what has passed it."""
     batch = 200
+    name, interval_setting = "sweeper", "sweep_max_interval"
 
     def tick(self) -> float:
         now = utcnow()
@@ -21,7 +19,7 @@ class OverdueSweeper(BackgroundLoop):
             session.commit()
             flagged = sum(sweep.mark_overdue(session, cid, now) for cid in candidates)
             if flagged:
-                log.info("possible loss: %d checkout(s) passed their due time", flagged)
+                OVERDUE.inc(flagged)
                 self.store.outbox_written()
             nxt = sweep.next_due(session)
             session.commit()

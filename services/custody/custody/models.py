@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
-from servicekit.models import TYPE_MAP, OutboxColumns
+from servicekit.models import TYPE_MAP, OutboxColumns, correlation_column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -71,6 +71,7 @@ class Custody(Base):
     # idempotency keys sent by kiosks, so a replayed journal entry is applied once
     checkout_request_id: Mapped[str | None] = mapped_column(String(64))
     return_request_id: Mapped[str | None] = mapped_column(String(64))
+    correlation_id: Mapped[str | None] = correlation_column()  # the checkout's, for its possible loss later
     asset: Mapped[Asset] = relationship()
     employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])
     returned_by: Mapped[Employee | None] = relationship(foreign_keys=[returned_by_id])

@@ -4,11 +4,13 @@ from __future__ import annotations
 from nameko.rpc import rpc
 
 import contracts.rpc  # noqa: F401  (refusals reach RPC callers as CustodyRefusal)
+from contracts import answers
 from contracts.errors import CustodyRefusal
 from contracts.events import CUSTODY
 from custody import audit, handlers, kiosks, ledger, queries, views
 from custody.dependencies import STORE
 from custody.loops import OverdueSweeper
+from custody.metrics import FIGURES
 from custody.outbox import OUTBOX
 from custody.schemas import moment
 from custody.views import wire
@@ -18,7 +20,7 @@ from servicekit.service import Service
 refusals = rpc(expected_exceptions=(CustodyRefusal,))
 
 
-class CustodyService(Service, store=STORE, outbox=OUTBOX):
+class CustodyService(Service, store=STORE, outbox=OUTBOX, figures=FIGURES):
     """Asset ledger, checkout and return at the cabinet, overdue → possible loss."""
     name = CUSTODY
     sweeper = OverdueSweeper(STORE)
@@ -138,8 +140,8 @@ class CustodyService(Service, store=STORE, outbox=OUTBOX):
 
     @rpc
     def health(self) -> dict:
-        """Liveness plus the figures ops watch: events waiting to be published, what is out and overdue."""
-        return wire(queries.health(self.db, utcnow()))
+        """Ready or not and why (database, broker, each loop's last run), with the outbox backlog, what is out and overdue."""
+        return wire(answers.Health(**self.ops.health(lambda: queries.health(self.db, utcnow()))))
 
     @rpc
     def verify_audit_chain(self) -> dict:

@@ -6,11 +6,15 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+import logging
+
 from contracts import events
 from custody import audit, outbox, views
 from custody.models import Custody
+from servicekit import correlation
 
 OPEN_NOT_OVERDUE = (Custody.returned_at.is_(None), Custody.overdue_at.is_(None))
+log = logging.getLogger(__name__)
 
 
 def overdue_candidates(session: Session, now: datetime, limit: int) -> list[int]:
@@ -35,9 +39,11 @@ def mark_overdue(session: Session, custody_id: int, now: datetime) -> bool:
         asset.status = "overdue"
     audit.append(session, now, "system:sweep", "possible_loss_detected", "asset", asset.tag,
                  {"custody_id": record.id, "due_at": record.due_at.isoformat()})
-    outbox.add(session, events.PossibleLossDetected.new(
-        occurred_at=now, asset=views.features(asset), data_inventory=views.inventory(asset),
-        protection=views.protection(asset), holder=views.person(holder),
-        manager=views.person(holder.manager), checkout=views.checkout_facts(record), detected_at=now))
-    session.commit()
+    with correlation.using(record.correlation_id):  # the event follows the checkout it is about
+        outbox.add(session, events.PossibleLossDetected.new(
+            occurred_at=now, asset=views.features(asset), data_inventory=views.inventory(asset),
+            protection=views.protection(asset), holder=views.person(holder),
+            manager=views.person(holder.manager), checkout=views.checkout_facts(record), detected_at=now))
+        session.commit()
+        log.info("possible loss: checkout %d of %s passed its due time", record.id, asset.tag)
     return True

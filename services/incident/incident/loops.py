@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 class ReminderLoop(BackgroundLoop):
     """Wakes when the next reminder falls due (at most every ``reminder_interval`` seconds)."""
+    name, interval_setting = "reminders", "reminder_interval"
 
     def tick(self) -> float:
         settings = self.store.settings

@@ -11,7 +11,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from incident.domain import Deadline
-from servicekit.models import TYPE_MAP, OutboxColumns
+from servicekit.models import TYPE_MAP, OutboxColumns, correlation_column
 
 
 class Base(DeclarativeBase):
@@ -25,6 +25,7 @@ class Incident(Base):
     status: Mapped[str] = mapped_column(String(16))  # suspected, confirmed, recovered, closed
     origin: Mapped[str] = mapped_column(String(16))  # possible_loss, reported
     source_event_id: Mapped[str | None] = mapped_column(String(36), unique=True)  # one incident per loss
+    correlation_id: Mapped[str | None] = correlation_column()  # the act that opened it, for its reminders
     title: Mapped[str] = mapped_column(String(200))
     asset: Mapped[dict | None]           # AssetFeatures from the ledger, or what the reporter described
     holder: Mapped[dict | None]          # Person

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from contracts import events as ev
 from incident import outbox, queries, views
 from incident.models import Reminder
+from servicekit import correlation
 
 
 def _kinds(due: datetime, leads: tuple[float, ...], now: datetime) -> list[tuple[str, float | None]]:
@@ -42,7 +43,8 @@ def send_due(session: Session, leads: tuple[float, ...], now: datetime) -> int:
         summary, deadline = views.summary(incident), views.deadline(duty)
         event = (ev.IncidentDeadlineMissed.new(occurred_at=now, incident=summary, deadline=deadline) if lead is None else
                  ev.IncidentDeadlineApproaching.new(occurred_at=now, incident=summary, deadline=deadline, lead_hours=lead))
-        outbox.add(session, event)
+        with correlation.using(incident.correlation_id):  # the reminder follows the act that opened the incident
+            outbox.add(session, event)
         try:
             session.commit()
             sent += 1

@@ -17,6 +17,7 @@ from incident.dependencies import STORE
 from incident.handlers import closing, common, opening, reporting
 from incident.ledger import employee, lookup
 from incident.loops import ReminderLoop
+from incident.metrics import FIGURES
 from incident.outbox import OUTBOX
 from incident.roles import Actor
 from servicekit.clock import utcnow
@@ -34,7 +35,7 @@ def _event(event_type: str, body: dict) -> Event:
         raise
 
 
-class IncidentService(Service, store=STORE, outbox=OUTBOX):
+class IncidentService(Service, store=STORE, outbox=OUTBOX, figures=FIGURES):
     """From possible loss to a complete loss report, the legal duties and their deadlines, prevention, measures."""
     name = INCIDENT
     reminders = ReminderLoop(STORE)
@@ -140,5 +141,5 @@ class IncidentService(Service, store=STORE, outbox=OUTBOX):
 
     @rpc
     def health(self) -> dict:
-        """Answers while the service runs, with the number of events not yet published."""
-        return {"service": INCIDENT, "outbox_pending": outbox.pending_count(self.db)}
+        """Ready or not and why (database, broker, each loop's last run), with the events not yet published."""
+        return self.ops.health(lambda: {"outbox_pending": outbox.pending_count(self.db)})

@@ -11,6 +11,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 import servicekit.dependencies as kit
 from notify import settings
 from notify.mailer import Mailer
+from notify.metrics import DEAD_LETTERS
 from servicekit.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class DeadLetters(kit.StoreUser):
             headers={"x-reason": reason[:2000], "x-error": type(error).__name__, "x-event-type": event_type,
                      "x-source-service": source, "x-event-id": str(event_id),
                      "x-dead-lettered-at": utcnow().isoformat()})
+        DEAD_LETTERS.labels(event_type).inc()
         # the reason can quote the payload (names, addresses): the log keeps only what identifies it
         log.warning("poison %s event %s (%s) moved to %s", event_type, event_id or "?", type(error).__name__,
                     self.store.settings.dead_letter_queue)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from servicekit.models import TYPE_MAP, OutboxColumns
+from servicekit.models import TYPE_MAP, OutboxColumns, correlation_column
 
 
 class Base(DeclarativeBase):
@@ -45,6 +45,7 @@ class Delivery(Base):
     claimed_until: Mapped[datetime | None]
     smtp_response: Mapped[str] = mapped_column(String(500), default="")
     in_doubt: Mapped[bool] = mapped_column(default=False)  # a crash hit between SMTP and commit
+    correlation_id: Mapped[str | None] = correlation_column()  # the event's, so its sending is logged under it
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -54,5 +54,5 @@ def health(session: Session, now: datetime) -> dict:
     oldest = session.scalar(select(func.min(Delivery.next_attempt_at)).where(Delivery.status == "pending"))
     waiting = OUTBOX.pending_count(session)
     session.commit()
-    return {"status": "ok", **counts, "outbox_pending": waiting,
+    return {**counts, "outbox_pending": waiting,
             "oldest_pending_seconds": round(max(0.0, (now - oldest).total_seconds()), 1) if oldest else 0.0}

@@ -9,7 +9,9 @@ import eventlet
 
 from notify import delivery as rows
 from notify.mailer import build_message
+from notify.metrics import ATTEMPTS
 from notify.render import Rendered
+from servicekit import correlation
 from servicekit.clock import utcnow
 from servicekit.dependencies import BackgroundLoop
 
@@ -34,6 +36,7 @@ class RateLimit:
 
 class DeliverySender(BackgroundLoop):
     """Sends what is due; a relay that cannot be reached pauses the whole loop with back-off."""
+    name, interval_setting = "sender", "sender_poll_interval"
 
     def setup(self):
         self.owner = f"notify-{uuid.uuid4().hex[:12]}"
@@ -77,7 +80,8 @@ class DeliverySender(BackgroundLoop):
         if self.outage:
             return
         self.limit.wait()
-        with self.session() as session:
+        self.beat()  # a long batch is progress, not a stuck loop
+        with self.session() as session, correlation.using(delivery.correlation_id):
             if not rows.mark_sending(session, session.merge(delivery, load=False), self.owner, utcnow(),
                                      settings.lease_seconds):
                 return  # the lease ran out and another sender has it now
@@ -85,7 +89,8 @@ class DeliverySender(BackgroundLoop):
             session.commit()
             result = self.store.mailer.send(self.message(delivery))
             status = rows.record(session, settings, delivery, result, utcnow())
-        log.info("delivery %d (%s) attempt %d: %s", delivery.id, delivery.template, delivery.attempts, status)
+            log.info("delivery %d (%s) attempt %d: %s", delivery.id, delivery.template, delivery.attempts, status)
+        ATTEMPTS.labels("retry" if status == "pending" else status).inc()
         if status == "failed":
             self.store.outbox_written()
         if not result.accepted and result.code is None:

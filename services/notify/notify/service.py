@@ -13,6 +13,7 @@ from notify import intake, queries
 from notify.dependencies import STORE, DeadLetters
 from notify.exceptions import NoticeRefused, RenderError
 from notify.outbox import OUTBOX
+from notify.metrics import FIGURES
 from notify.sender import DeliverySender
 from servicekit.clock import utcnow
 from servicekit.service import Service
@@ -26,7 +27,7 @@ def handles(source: str, event_type: str):
     return event_handler(source, event_type, requeue_on_error=True)
 
 
-class NotifyService(Service, store=STORE, outbox=OUTBOX):
+class NotifyService(Service, store=STORE, outbox=OUTBOX, figures=FIGURES):
     """E-mails about possible losses, incidents and customer notices, each sent once."""
     name = NOTIFY
     dead_letters = DeadLetters(STORE)
@@ -102,5 +103,6 @@ class NotifyService(Service, store=STORE, outbox=OUTBOX):
 
     @rpc
     def health(self) -> dict:
-        """Liveness and the backlog: pending, sending, sent, failed, outbox waiting."""
-        return queries.health(self.db, utcnow())
+        """Ready or not and why (database, broker, each loop's last run), and the backlog: pending, sending,
+        sent, failed, outbox waiting."""
+        return self.ops.health(lambda: queries.health(self.db, utcnow()))

@@ -13,14 +13,18 @@ from servicekit.remote import Unavailable, call
 
 
 def ask(amqp_uri: str, service: str, method: str, *params, timeout: float = 10) -> int:
-    """Call an RPC of the running service and print the answer; exit code 1 if it does not answer
-    (the docker health checks rely on this)."""
+    """Call an RPC of the running service and print the answer; exit code 1 if it does not answer, or
+    answers ``"ok": false`` (the docker health checks rely on this)."""
     try:
         answer = call(amqp_uri, service, method, *params, timeout=timeout)
     except Unavailable as exc:  # any failure means unhealthy; say which
         print(f"{service} not answering / 応答なし: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(answer, ensure_ascii=False, indent=1) if not isinstance(answer, str) else answer)
+    if isinstance(answer, dict) and answer.get("ok") is False:
+        failing = [name for name, check in answer.get("checks", {}).items() if not check.get("ok")]
+        print(f"{service} not ready / 準備ができていません: {', '.join(failing) or '?'}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -36,7 +40,8 @@ class ServiceCli:
         self.parser.add_argument("--config", default=os.environ.get(f"{service.upper()}_CONFIG", str(config_path)))
         self.commands = self.parser.add_subparsers(dest="command", required=True)
         self.command("db-upgrade", self._db_upgrade, "create or migrate the schema")
-        self.command("health", self._health, "ask the running service for its figures (exit 1 if it does not answer)")
+        self.command("health", self._health, "ask the running service whether it is ready, and its figures "
+                     "(exit 1 if it does not answer or is not ready)")
 
     def command(self, name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
         """Add a command; add its arguments to the parser returned."""
@@ -54,5 +59,5 @@ class ServiceCli:
         return 0
 
     def _health(self, args) -> int:
-        """Exit 1 if the running service does not answer (the docker health check)."""
+        """Exit 1 if the running service does not answer or is not ready (the docker health check)."""
         return ask(load_config(args.config)["AMQP_URI"], self.service, "health", timeout=self.health_timeout)

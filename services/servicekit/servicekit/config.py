@@ -13,9 +13,14 @@ class ServiceSettings(BaseModel):
     """What servicekit's providers read from every service's settings: its database and the outbox relay's knobs."""
     model_config = ConfigDict(frozen=True, extra="forbid")
     db_url: str
+    db_pool_size: int = Field(default=5, gt=0)  # connections for workers (as many more on a burst; loops have 5 more)
     outbox_poll_interval: float = Field(default=1.0, gt=0)  # when not woken by a commit, seconds
     outbox_lease_seconds: float = Field(default=10, gt=0)  # before another relay may take unsent rows
     outbox_paused: bool = False  # hold events in the outbox (broker maintenance)
+    # /health, /ready and /metrics (servicekit.ops); port 0 picks a free one (tests)
+    ops_address: str = Field(default="127.0.0.1:0", pattern=r"^[^:\s]*:\d{1,5}$")
+    health_missed_intervals: float = Field(default=5, gt=0)  # a loop this many intervals late is stuck ...
+    health_min_stale_seconds: float = Field(default=30, gt=0)  # ... and never sooner than this
 
 
 def load_config(path: str | os.PathLike) -> dict:

@@ -14,7 +14,9 @@ def make_engine(url: str, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
+    # hide_parameters: an error's text (logged by nameko) must not quote the row's values (names, addresses)
+    return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
+                         hide_parameters=True, connect_args={"connect_timeout": 10})
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -22,7 +24,7 @@ def _sqlite_engine(url: str) -> Engine:
     if path and path != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # a second SQLite connection in one eventlet process can deadlock the hub on a lock wait
-    engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=30)
+    engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=30, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record):

@@ -9,6 +9,7 @@ the bound store between them (servicekit.service.Service declares the usual ones
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
 import eventlet
@@ -17,6 +18,7 @@ from nameko.extensions import DependencyProvider, SharedExtension
 from sqlalchemy.orm import Session
 
 from servicekit.db import make_engine
+from servicekit.metrics import LOOP_DURATION, LOOP_FAILURES
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,8 @@ class Store(SharedExtension):
 
     def setup(self):
         self.settings = self.load_settings(self.container.config)
-        self.engine = make_engine(self.settings.db_url)
+        size = self.settings.db_pool_size
+        self.engine = make_engine(self.settings.db_url, pool_size=size, max_overflow=size)
         # Background loops (outbox relay, sweepers, senders) get connections of their own, so a burst
         # of workers holding the whole pool cannot starve them: events keep flowing under load.
         # SQLite stays on one connection per process (a second one can deadlock eventlet's hub).
@@ -83,9 +86,19 @@ class DbSession(StoreUser):
 
 
 class BackgroundLoop(StoreUser):
-    """A green thread that runs ``tick()`` until stopped; any worker's end wakes it early."""
+    """A green thread that runs ``tick()`` until stopped; any worker's end wakes it early.
+
+    ``name`` labels its figures and its health check; ``interval_setting`` names the setting of its usual
+    wait, the unit in which servicekit.health judges whether it is stuck. A round that works through
+    many items calls ``beat()`` for each, so a long round is not taken for a stuck one.
+    """
+    name = "loop"
+    interval_setting = ""
 
     def start(self):
+        self.last_success: float | None = None
+        self.expected_by = time.monotonic()  # when the next round should start (a loop that never runs is stuck)
+        self.last_error = ""
         self._running, self._wake = True, GreenEvent()
         self._gt = self.container.spawn_managed_thread(self._run)
 
@@ -105,14 +118,31 @@ class BackgroundLoop(StoreUser):
     def worker_teardown(self, worker_ctx):
         self.wake()
 
+    def interval(self) -> float:
+        """The loop's usual wait between rounds, seconds."""
+        return float(getattr(self.store.settings, self.interval_setting)) if self.interval_setting else 1.0
+
+    def beat(self) -> None:
+        """Progress (a round finished, or one item of a long round done): the loop is alive."""
+        self.last_success = self.expected_by = time.monotonic()
+
     def _run(self):
+        service = self.container.service_name
         while self._running:
             self._wake = GreenEvent()  # reset before the tick, so a wake during it is kept
+            started = time.monotonic()
             try:
                 delay = self.tick()
-            except Exception:  # a broken tick must not kill the loop; the reason is logged
+            except Exception as exc:  # a broken tick must not kill the loop; the reason is logged
                 log.exception("%s failed; retrying", type(self).__name__)
+                LOOP_FAILURES.labels(service, self.name).inc()
+                self.last_error = type(exc).__name__
                 delay = 2.0
+            else:
+                self.beat()
+                self.expected_by += max(delay, 0)
+                self.last_error = ""
+            LOOP_DURATION.labels(service, self.name).observe(time.monotonic() - started)
             if not self._running:
                 break
             with eventlet.Timeout(max(delay, 0), False):

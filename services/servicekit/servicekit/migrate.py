@@ -26,6 +26,20 @@ class Migrations:
         command.revision(self.config(db_url), message=message, autogenerate=True)
 
 
+def add_correlation_ids(op, tables: tuple[str, ...]) -> None:
+    """The migration step that gives these tables servicekit's ``correlation_id`` column (nullable)."""
+    import sqlalchemy as sa
+    for table in tables:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("correlation_id", sa.String(length=64), nullable=True))
+
+
+def drop_correlation_ids(op, tables: tuple[str, ...]) -> None:
+    for table in reversed(tables):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("correlation_id")
+
+
 def run_env(context, metadata) -> None:
     """The body of every service's migrations/env.py: the URL comes from the caller, never from a file."""
     from servicekit.db import make_engine

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, DateTime, Index, String, TypeDecorator, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from servicekit import correlation
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
@@ -40,8 +42,15 @@ class OutboxColumns:
     claimed_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None]
+    correlation_id: Mapped[str | None] = mapped_column(String(64))  # sent on as the event's nameko.correlation_id
 
     @declared_attr.directive
     def __table_args__(cls):
         return (Index("ix_outbox_unsent", "id",
                       postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")),)
+
+
+def correlation_column() -> Mapped[str | None]:
+    """A row's correlation id: the one in force when it was inserted (servicekit.correlation), so a loop
+    that later acts on the row (the sweeper, reminders, the sender) can log and publish under it."""
+    return mapped_column(String(64), default=correlation.current)

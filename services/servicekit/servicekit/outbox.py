@@ -4,12 +4,13 @@ Each service maps its own ``outbox`` table (``OutboxColumns``) and makes one ``O
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from contracts.events import Event
+from servicekit import correlation
 
 
 class Outbox:
@@ -17,9 +18,11 @@ class Outbox:
         self.model = model
 
     def add(self, session: Session, event: Event) -> None:
-        """Queue an event in the caller's transaction: it is published only if that commits."""
+        """Queue an event in the caller's transaction: it is published only if that commits; it carries
+        the correlation id in force."""
         session.add(self.model(event_id=event.event_id, event_type=event.event_type,
-                               payload=event.to_wire(), occurred_at=event.occurred_at))
+                               payload=event.to_wire(), occurred_at=event.occurred_at,
+                               correlation_id=correlation.current()))
 
     def claim(self, session: Session, owner: str, now: datetime, lease: float, limit: int = 100) -> list:
         """Lease unsent messages to one publisher; a crashed publisher's lease runs out."""
@@ -49,3 +52,11 @@ class Outbox:
 
     def pending_count(self, session: Session) -> int:
         return session.scalar(select(func.count()).select_from(self.model).where(self.model.sent_at.is_(None)))
+
+    def backlog(self, session: Session, now: datetime) -> tuple[int, float]:
+        """Events not yet published, and the age of the oldest in seconds (0 when none)."""
+        count, oldest = session.execute(select(func.count(), func.min(self.model.occurred_at))
+                                        .where(self.model.sent_at.is_(None))).one()
+        if oldest is not None and oldest.tzinfo is None:  # a raw min() over SQLite's text comes back naive
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        return count, round(max(0.0, (now - oldest).total_seconds()), 1) if oldest else 0.0

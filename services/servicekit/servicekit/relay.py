@@ -9,8 +9,10 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.standalone.events import get_event_exchange
 
+from servicekit import correlation
 from servicekit.clock import utcnow
 from servicekit.dependencies import BackgroundLoop, Store
+from servicekit.metrics import EVENTS_PUBLISHED
 from servicekit.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -19,6 +21,7 @@ log = logging.getLogger(__name__)
 class OutboxRelay(BackgroundLoop):
     """Publishes ``outbox`` rows as ``source``'s events (the nameko service name); a row is marked sent after the confirm."""
     batch = 100
+    name, interval_setting = "relay", "outbox_poll_interval"
 
     def __init__(self, store: Store, source: str, outbox: Outbox):
         super().__init__(store)
@@ -46,6 +49,7 @@ class OutboxRelay(BackgroundLoop):
                 for message in batch:
                     self.publish(message)
                     self.outbox.mark_sent(session, message.id, utcnow())
+                    EVENTS_PUBLISHED.labels(self.source, message.event_type).inc()
             except (KombuError, OSError) as exc:
                 self.failures += 1
                 log.warning("broker unavailable, %d event(s) wait in the outbox: %s",
@@ -57,7 +61,10 @@ class OutboxRelay(BackgroundLoop):
         return 0 if len(batch) >= self.batch else settings.outbox_poll_interval
 
     def publish(self, message) -> None:
+        """One event; its correlation id goes in the header nameko reads into a consumer's context data."""
+        headers = {"event_id": message.event_id}
+        if message.correlation_id:
+            headers[correlation.HEADER] = message.correlation_id
         self.publisher.publish(
             message.payload, exchange=self.exchange, routing_key=message.event_type,
-            declare=[self.exchange], message_id=message.event_id,
-            headers={"event_id": message.event_id}, retry=False)
+            declare=[self.exchange], message_id=message.event_id, headers=headers, retry=False)

@@ -32,8 +32,11 @@ def call(amqp_uri: str, service: str, method: str, *args, timeout: float = 5,
     if "eventlet" not in sys.modules and threading.current_thread() is not threading.main_thread():
         raise RuntimeError("servicekit.remote.load_client() must run in the main thread first (see its docstring)")
     from nameko.standalone.rpc import ClusterRpcProxy
+
+    from servicekit import correlation
+    context = {correlation.KEY: correlation.current()} if correlation.current() else None
     try:
-        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as cluster:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, context_data=context, timeout=timeout) as cluster:
             return getattr(getattr(cluster, service), method)(*args, **kwargs)
     except expected:
         raise

@@ -8,6 +8,7 @@ from flask import Flask, g
 from sqlalchemy.orm import Session
 
 from servicekit import remote
+from servicekit import webops
 from servicekit.db import make_engine
 
 
@@ -32,6 +33,8 @@ def create_app(config: dict) -> Flask:
     from incident.console import actions, admin, auth, deliveries, i18n, pages
     for blueprint in (auth.bp, pages.bp, actions.bp, admin.bp, deliveries.bp):
         app.register_blueprint(blueprint)
+    # /health, /ready (the database answers) and /metrics, without log-in: they say nothing about incidents
+    app.register_blueprint(webops.blueprint("console", webops.database_ready(app.extensions["incident_engine"])))
     i18n.install(app)
 
     @app.teardown_appcontext

@@ -1,4 +1,9 @@
-"""gunicorn settings for the console (``--config python:incident.console.gunicorn_conf``)."""
+"""gunicorn settings for the console (``--config python:incident.console.gunicorn_conf``): JSON log lines, and an
+error naming any worker that had to be killed at exit."""
+from servicekit import logs
+
+LOG_LEVELS = {"incident": "INFO", "servicekit": "INFO", "gunicorn.error": "INFO"}
+logconfig_dict = logs.dict_config("console", LOG_LEVELS)
 
 
 def on_exit(server):
